@@ -1,0 +1,62 @@
+from django.contrib import admin, messages
+from django.utils import timezone
+from markdownx.admin import MarkdownxModelAdmin
+
+from .models import Article, Tag, Topic
+
+
+@admin.register(Article)
+class ArticleAdmin(MarkdownxModelAdmin):
+    list_display = ["title", "status", "published_at", "updated_at", "topic"]
+    list_filter = ["status", "topic", "tags"]
+    search_fields = ["title", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "published_at"
+    autocomplete_fields = ["tags", "topic", "author"]
+    readonly_fields = ["created_at", "updated_at"]
+    list_select_related = ["topic"]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "body", "summary"]}),
+        ("Publishing", {"fields": ["status", "published_at", "author", "topic", "tags"]}),
+        ("Search engines", {"fields": ["meta_description", "canonical_url"], "classes": ["collapse"]}),
+        ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.author_id is None:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Publish selected articles now (or at their scheduled time)", permissions=["change"])
+    def publish(self, request, queryset):
+        count = 0
+        for article in queryset.exclude(status=Article.Status.PUBLISHED):
+            article.status = Article.Status.PUBLISHED
+            article.published_at = article.published_at or timezone.now()
+            article.save()
+            count += 1
+        self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
+
+    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
+    def unpublish(self, request, queryset):
+        count = 0
+        for article in queryset.filter(status=Article.Status.PUBLISHED):
+            article.status = Article.Status.DRAFT
+            article.save()
+            count += 1
+        self.message_user(request, f"Moved {count} article(s) back to draft.", messages.SUCCESS)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}

@@ -1,0 +1,158 @@
+"""Run an import: find the files, pick each one's format, hand records to the writer, report."""
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import DatabaseError, transaction
+
+from . import markdown_files, scraped_text
+from .decoding import decode_text
+from .records import ArticleRecord, Skipped, SourceError
+from .sources import SourceFile, iter_sources
+from .writer import ArticleWriter, Outcome
+
+FORMATS = ("text", "markdown", "wordpress")
+_SUFFIX_FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".xml": "wordpress"}
+COUNTED = ("created", "updated", "unchanged", "locally modified", "skipped", "failed")
+
+
+@dataclass
+class ImportReport:
+    counts: Counter = field(default_factory=Counter)
+    failures: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    skipped: Counter = field(default_factory=Counter)
+    links_resolved: int = 0
+    rolled_back: bool = False
+
+    def fail(self, error: SourceError) -> None:
+        self.counts["failed"] += 1
+        self.failures.append(str(error))
+
+    @property
+    def failed(self) -> int:
+        return self.counts["failed"]
+
+
+class _Rollback(Exception):
+    pass
+
+
+class Importer:
+    def __init__(
+        self,
+        *,
+        fmt: str = "auto",
+        status: str | None = None,
+        overwrite: bool = False,
+        include_pages: bool = False,
+        max_file_size: int,
+        progress: Callable[[int, int], None] | None = None,
+    ):
+        self.fmt = fmt
+        self.status = status
+        self.overwrite = overwrite
+        self.include_pages = include_pages
+        self.max_file_size = max_file_size
+        self.progress = progress or (lambda done, total: None)
+
+    def run(self, paths: list[Path], *, dry_run: bool = False, atomic: bool = False) -> ImportReport:
+        report = ImportReport()
+        sources = list(iter_sources(paths))
+        if not (dry_run or atomic):
+            self._import_all(sources, report)
+            return report
+        try:
+            with transaction.atomic():
+                self._import_all(sources, report)
+                if dry_run or report.failed:
+                    raise _Rollback
+        except _Rollback:
+            report.rolled_back = True
+        return report
+
+    def _import_all(self, sources: list[SourceFile | SourceError], report: ImportReport) -> None:
+        writer = ArticleWriter(status=self.status, overwrite=self.overwrite)
+        for done, source in enumerate(sources, 1):
+            if isinstance(source, SourceError):
+                report.fail(source)
+            else:
+                for item in self._items(source):
+                    self._handle(item, writer, report)
+            self.progress(done, len(sources))
+        report.links_resolved = writer.finish()
+
+    def _handle(self, item: ArticleRecord | Skipped | SourceError, writer: ArticleWriter, report: ImportReport):
+        if isinstance(item, SourceError):
+            report.fail(item)
+            return
+        if isinstance(item, Skipped):
+            report.counts["skipped"] += 1
+            report.skipped[item.kind] += 1
+            return
+        try:
+            result = writer.write(item)
+        except SourceError as error:
+            report.fail(error)
+            return
+        except DatabaseError as error:
+            report.fail(SourceError(item.location, f"the database refused it ({error})"))
+            return
+        report.counts[result.outcome.value] += 1
+        report.notes.extend(f"{item.location}: {note}" for note in item.notes + result.notes)
+        if result.outcome is Outcome.LOCALLY_MODIFIED:
+            report.notes.append(
+                f"{item.location}: changed in the admin since the last import; kept the local version "
+                "(use --overwrite to replace it)"
+            )
+
+    def _items(self, source: SourceFile) -> Iterator[ArticleRecord | Skipped | SourceError]:
+        """Parse one file into records; every problem becomes a SourceError naming the file."""
+        try:
+            with source.open() as handle:
+                head = handle.read(4096)
+            fmt = self._format(source, head)
+            if fmt == "wordpress":
+                yield from self._wordpress_items(source)
+                return
+            if source.size > self.max_file_size:
+                raise SourceError(
+                    source.location,
+                    f"is {source.size:,} bytes, over the {self.max_file_size:,}-byte limit; "
+                    "split it or raise --max-file-size",
+                )
+            text, notes = decode_text(source.read(), source.location)
+            parse = scraped_text.parse if fmt == "text" else markdown_files.parse
+            record = parse(text, import_key=f"{fmt}:{source.key_path}", location=source.location)
+            record.notes.extend(notes)
+            yield record
+        except SourceError as error:
+            yield error
+        except OSError as error:
+            yield SourceError(source.location, f"cannot be read ({error.strerror or error})")
+
+    def _format(self, source: SourceFile, head: bytes) -> str:
+        if self.fmt != "auto":
+            return self.fmt
+        by_suffix = _SUFFIX_FORMATS.get(source.suffix)
+        if by_suffix in {"text", "markdown"}:
+            return by_suffix
+        from .wordpress import looks_like_wxr
+
+        if looks_like_wxr(head):
+            return "wordpress"
+        if by_suffix == "wordpress":
+            raise SourceError(source.location, "is XML but not a WordPress export (WXR); nothing to import from it")
+        # A file named on the command line without a known extension: judge by its start.
+        stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+        return "markdown" if stripped.startswith((b"---", b"# ")) else "text"
+
+    def _wordpress_items(self, source: SourceFile) -> Iterable[ArticleRecord | Skipped | SourceError]:
+        from .wordpress import iter_items
+
+        with source.open() as stream:
+            yield from iter_items(
+                stream, location=source.location, include_pages=self.include_pages, max_item_size=self.max_file_size
+            )

@@ -1,0 +1,81 @@
+"""Find the files an import reads: single files, directories (recursively) and .zip archives."""
+
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+from .records import SourceError
+
+SUPPORTED_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".xml"}
+
+
+@dataclass
+class SourceFile:
+    """One file to import. `key_path` is relative to what was named on the command line."""
+
+    key_path: str
+    location: str
+    size: int
+    open: Callable[[], BinaryIO]
+
+    @property
+    def suffix(self) -> str:
+        return PurePosixPath(self.key_path).suffix.lower()
+
+    def read(self) -> bytes:
+        with self.open() as handle:
+            return handle.read()
+
+
+def _hidden(parts) -> bool:
+    return any(part.startswith(".") or part == "__MACOSX" for part in parts)
+
+
+def iter_sources(paths: list[Path]) -> Iterator[SourceFile | SourceError]:
+    """Yield every importable file under `paths`, in a stable order; errors for unreadable ones.
+
+    Inside directories and archives only supported extensions are taken (a folder of
+    exports often holds images too); a file named on the command line is always tried.
+    """
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                relative = child.relative_to(path)
+                if child.is_file() and not _hidden(relative.parts):
+                    if child.suffix.lower() == ".zip":
+                        yield from _zip_members(child, prefix=relative.as_posix() + "/")
+                    elif child.suffix.lower() in SUPPORTED_SUFFIXES:
+                        yield _file(child, relative.as_posix())
+        elif path.suffix.lower() == ".zip":
+            yield from _zip_members(path, prefix="")
+        else:
+            yield _file(path, path.name)
+
+
+def _file(path: Path, key_path: str) -> SourceFile | SourceError:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return SourceError(str(path), f"cannot be read ({exc.strerror})")
+    return SourceFile(key_path=key_path, location=str(path), size=size, open=lambda: path.open("rb"))
+
+
+def _zip_members(path: Path, *, prefix: str) -> Iterator[SourceFile | SourceError]:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        yield SourceError(str(path), f"is not a readable .zip archive ({exc})")
+        return
+    with archive:
+        for info in sorted(archive.infolist(), key=lambda i: i.filename):
+            member = PurePosixPath(info.filename)
+            if info.is_dir() or _hidden(member.parts) or member.suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            yield SourceFile(
+                key_path=prefix + info.filename,
+                location=f"{path}:{info.filename}",
+                size=info.file_size,
+                open=lambda info=info: zipfile.ZipFile(path).open(info),
+            )

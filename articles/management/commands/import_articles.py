@@ -1,0 +1,81 @@
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.importers.runner import COUNTED, FORMATS, Importer, ImportReport
+
+
+class Command(BaseCommand):
+    help = (
+        "Import articles from scraped plain-text pages (.txt), Markdown files with optional YAML front "
+        "matter (.md) and WordPress exports (.xml), given as files, directories or .zip archives. "
+        "Re-importing updates changed articles and leaves edited ones alone."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+        parser.add_argument("--format", choices=["auto", *FORMATS], default="auto", help="default: detect")
+        parser.add_argument("--status", choices=["draft", "published"], help="force this status on every article")
+        parser.add_argument("--dry-run", action="store_true", help="report what would happen; write nothing")
+        parser.add_argument("--atomic", action="store_true", help="if any item fails, write nothing at all")
+        parser.add_argument("--overwrite", action="store_true", help="replace articles edited in the admin")
+        parser.add_argument("--include-pages", action="store_true", help="WordPress: import pages as articles")
+        parser.add_argument(
+            "--max-file-size", type=int, default=settings.IMPORT_MAX_FILE_SIZE, metavar="BYTES",
+            help="largest file (or WordPress item) to read; default %(default)s",
+        )  # fmt: skip
+
+    def handle(self, *args, paths, **options):
+        missing = [str(path) for path in paths if not path.exists()]
+        if missing:
+            raise CommandError(f"No such file or directory: {', '.join(missing)}", returncode=2)
+        importer = Importer(
+            fmt=options["format"],
+            status=options["status"],
+            overwrite=options["overwrite"],
+            include_pages=options["include_pages"],
+            max_file_size=options["max_file_size"],
+            progress=self._progress_printer(),
+        )
+        report = importer.run(paths, dry_run=options["dry_run"], atomic=options["atomic"])
+        self._print(report, dry_run=options["dry_run"], atomic=options["atomic"])
+        if report.failed:
+            raise CommandError(f"{report.failed} item(s) failed; see the lines above.", returncode=1)
+
+    def _progress_printer(self):
+        if not self.stdout.isatty():
+            return None
+        started, last = time.monotonic(), [0.0]
+
+        def show(done: int, total: int) -> None:
+            now = time.monotonic()
+            if done == total or now - last[0] > 0.2:
+                last[0] = now
+                width = 30
+                filled = width * done // max(total, 1)
+                rate = done / max(now - started, 1e-6)
+                sys.stdout.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files, {rate:,.0f}/s")
+                if done == total:
+                    sys.stdout.write("\n")
+                sys.stdout.flush()
+
+        return show
+
+    def _print(self, report: ImportReport, *, dry_run: bool, atomic: bool) -> None:
+        heading = "Dry run: nothing was written. It would have given:" if dry_run else "Import finished:"
+        if atomic and report.rolled_back and not dry_run:
+            heading = "Import rolled back (--atomic and something failed): nothing was written. Results:"
+        self.stdout.write(heading)
+        self.stdout.write("  " + ", ".join(f"{report.counts[name]} {name}" for name in COUNTED))
+        if report.skipped:
+            kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(report.skipped.items()))
+            self.stdout.write(f"  skipped: {kinds}")
+        if report.links_resolved:
+            self.stdout.write(f"  links between articles updated in {report.links_resolved} article(s)")
+        for note in report.notes:
+            self.stdout.write(f"  note: {note}")
+        for failure in report.failures:
+            self.stderr.write(f"  failed: {failure}")

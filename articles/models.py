@@ -1,0 +1,199 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from markdownx.models import MarkdownxField
+
+from .markdown import render_markdown
+from .text import first_paragraph_text, make_slug
+
+TITLE_MAX_LENGTH = 200
+SLUG_MAX_LENGTH = 200
+
+
+class Topic(models.Model):
+    """What an article is about ("About X" on a scraped page, a WordPress category)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Topic, self.name, 100, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:topic", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Tag, self.name, 100, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+def unique_slug(model, text: str, max_length: int, *, exclude_pk=None, fallback: str = "article") -> str:
+    """A slug from `text` not yet used by `model`, adding -2, -3, ... when taken."""
+    base = make_slug(text, max_length) or fallback
+    taken = set(
+        model.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True)
+    )
+    if base not in taken:
+        return base
+    n = 2
+    while True:
+        suffix = f"-{n}"
+        candidate = base[: max_length - len(suffix)].rstrip("-") + suffix
+        if candidate not in taken:
+            return candidate
+        n += 1
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """The single definition of what the public may see."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
+
+    def scheduled(self, now=None):
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now())
+
+    def drafts(self):
+        return self.filter(status=Article.Status.DRAFT)
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    slug = models.SlugField(
+        max_length=SLUG_MAX_LENGTH,
+        unique=True,
+        allow_unicode=True,
+        blank=True,
+        help_text="The last part of the article's address. Leave blank to make it from the title.",
+    )
+    summary = models.TextField(
+        blank=True,
+        help_text="One or two plain sentences shown in lists and to search engines. "
+        "Leave blank to use the start of the first paragraph.",
+    )
+    body = MarkdownxField(help_text="Markdown. The preview shows exactly what readers will see.")
+    body_html = models.TextField(editable=False, default="")
+    excerpt = models.TextField(editable=False, default="", help_text="The summary, or one derived from the body.")
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text="Drafts are never shown to the public.",
+    )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When the article becomes public. A future time schedules it; "
+        "blank means now, when the status is Published.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
+    )
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    meta_description = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="For search engines only. Leave blank to use the summary.",
+    )
+    canonical_url = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text="Only if this article's original lives at another address.",
+    )
+
+    # Import bookkeeping (see articles/importers/writer.py).
+    import_key = models.CharField(max_length=500, unique=True, null=True, blank=True, editable=False)
+    import_hash = models.CharField(max_length=64, blank=True, editable=False)
+    import_state = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_public_idx"),
+            models.Index(Lower("title"), name="article_title_lower_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def description(self) -> str:
+        """Meta description: the editor's, else the summary (typed or derived)."""
+        return self.meta_description or self.excerpt
+
+    def clean(self):
+        self.title = " ".join(self.title.split())
+        if not self.title:
+            raise ValidationError({"title": "An article needs a title."})
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title, SLUG_MAX_LENGTH, exclude_pk=self.pk)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+
+    def render(self):
+        """Derive the stored HTML and excerpt from the editable fields."""
+        self.body_html = render_markdown(self.body)
+        self.excerpt = " ".join(self.summary.split()) or first_paragraph_text(self.body_html)
+
+    def save(self, *args, touch=True, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title, SLUG_MAX_LENGTH, exclude_pk=self.pk)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        self.render()
+        if touch:
+            self.updated_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "body_html", "excerpt", "updated_at", "slug", "published_at"}
+        super().save(*args, **kwargs)

@@ -1,0 +1,85 @@
+import pytest
+from django.urls import reverse
+
+from articles.models import Article, Tag, Topic
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def test_changelist_shows_columns_and_filters(admin_client, make_article):
+    topic = Topic.objects.create(name="Therapy")
+    make_article(title="Listed article", topic=topic, tags=[Tag.objects.create(name="nyc")])
+    response = admin_client.get(reverse("admin:articles_article_changelist"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Listed article" in page
+    for column in ("column-status", "column-published_at", "column-updated_at", "column-topic"):
+        assert column in page
+    filters = [spec.title for spec in response.context["cl"].filter_specs]
+    assert filters == ["status", "topic", "tags"]
+
+
+def test_changelist_search_finds_words_in_the_body(admin_client, make_article):
+    make_article(title="First", body="mentions confidentiality")
+    make_article(title="Second", body="other words")
+    response = admin_client.get(reverse("admin:articles_article_changelist"), {"q": "confidentiality"})
+    assert list(response.context["cl"].result_list.values_list("title", flat=True)) == ["First"]
+
+
+def test_add_form_uses_the_markdownx_editor(admin_client):
+    response = admin_client.get(reverse("admin:articles_article_add"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "markdownx-editor" in page
+    assert 'data-markdownx-urls-path="/markdownx/markdownify/"' in page
+    assert "markdownx-preview" in page
+
+
+def test_saving_an_article_in_the_admin_renders_it(admin_client, admin_user):
+    tag = Tag.objects.create(name="anxiety")
+    response = admin_client.post(
+        reverse("admin:articles_article_add"),
+        {
+            "title": "Written in the admin",
+            "slug": "",
+            "body": "Hello <script>x</script> **there**",
+            "summary": "",
+            "status": "published",
+            "published_at_0": "",
+            "published_at_1": "",
+            "tags": [tag.pk],
+            "meta_description": "",
+            "canonical_url": "",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article = Article.objects.get()
+    assert article.slug == "written-in-the-admin"
+    assert article.author == admin_user
+    assert article.is_public
+    assert "<strong>there</strong>" in article.body_html and "<script" not in article.body_html
+    assert list(article.tags.all()) == [tag]
+
+
+def test_publish_and_unpublish_actions(admin_client, make_article):
+    draft = make_article(title="Draft", status=Article.Status.DRAFT)
+    url = reverse("admin:articles_article_changelist")
+    admin_client.post(url, {"action": "publish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.is_public
+    admin_client.post(url, {"action": "unpublish", "_selected_action": [draft.pk]})
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+    assert not Article.objects.published().exists()
+
+
+def test_change_form_links_to_the_article_on_the_site(admin_client, make_article):
+    article = make_article(title="Visible")
+    response = admin_client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    assert "View on site" in response.content.decode()

@@ -1,0 +1,73 @@
+import pytest
+
+from articles.markdown import render_markdown
+
+
+def test_renders_common_markdown():
+    html = render_markdown("Some **bold** and *em* with a [link](https://example.com/a).")
+    assert html == (
+        '<p>Some <strong>bold</strong> and <em>em</em> with a <a href="https://example.com/a">link</a>.</p>'
+    )
+
+
+def test_headings_start_at_h2_and_get_ids():
+    html = render_markdown("# Top\n\n## Sub heading")
+    assert '<h2 id="top">Top</h2>' in html
+    assert '<h3 id="sub-heading">Sub heading</h3>' in html
+    assert "<h1" not in html
+
+
+def test_tables_use_align_attributes_not_styles():
+    html = render_markdown("| a | b |\n|:--|--:|\n| 1 | 2 |")
+    assert '<th align="left">a</th>' in html
+    assert "style" not in html
+
+
+def test_fenced_code_keeps_its_language_class():
+    html = render_markdown("```python\nprint('<b>')\n```")
+    assert '<code class="language-python">' in html
+    assert "&lt;b&gt;" in html
+
+
+def test_footnotes_render():
+    html = render_markdown("Claim[^1].\n\n[^1]: Source.")
+    assert 'href="#fn:1"' in html and 'id="fn:1"' in html
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "[click](javascript:alert(1))",
+        "[click](JaVaScRiPt:alert(1))",
+        "<a href='data:text/html;base64,PHNjcmlwdD4='>x</a>",
+        "<iframe src='https://evil.example'></iframe>",
+        "<style>body{display:none}</style>",
+        "<p style='position:fixed'>x</p>",
+        "<form action='https://evil.example'><input name=p></form>",
+        "<svg><script>alert(1)</script></svg>",
+        "<object data=x></object><embed src=x>",
+        "<a href='&#106;avascript:alert(1)'>x</a>",
+        "<div onclick='alert(1)'>x</div>",
+        "<math><mi xlink:href='javascript:alert(1)'>x</mi></math>",
+        "![x](javascript:alert(1))",
+        "<meta http-equiv='refresh' content='0;url=https://evil.example'>",
+        "<base href='https://evil.example/'>",
+    ],
+)
+def test_hostile_html_does_not_survive(hostile):
+    html = render_markdown(hostile).lower()
+    for forbidden in ("<script", "onerror", "onclick", "javascript:", "data:", "<iframe", "<style", "style=",
+                      "<form", "<input", "<object", "<embed", "<svg", "<math", "<meta", "<base"):  # fmt: skip
+        assert forbidden not in html, (hostile, html)
+
+
+def test_unknown_classes_are_dropped_but_text_is_kept():
+    html = render_markdown('<span class="evil">kept</span>')
+    assert html == "<p><span>kept</span></p>"
+
+
+def test_empty_input_gives_empty_output():
+    assert render_markdown("") == ""
+    assert render_markdown(None) == ""
