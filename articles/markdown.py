@@ -5,6 +5,7 @@ only the tags, attributes and URL schemes listed here, so an editor's or an
 importer's raw HTML can never add script, event handlers, styles, frames or forms.
 """
 
+import re
 import threading
 
 import markdown
@@ -20,8 +21,7 @@ EXTENSIONS = [
     "markdown.extensions.toc",
 ]
 EXTENSION_CONFIGS = {
-    # The article title is the page's only <h1>: "# Heading" in a body becomes <h2>.
-    "markdown.extensions.toc": {"baselevel": 2, "permalink": False},
+    "markdown.extensions.toc": {"permalink": False},
     # align="" instead of style="", because style attributes are not allowed.
     "markdown.extensions.tables": {"use_align_attribute": True},
 }
@@ -33,7 +33,7 @@ ALLOWED_TAGS = {
     "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title", "id"},
+    "a": {"href", "title", "id", "class"},
     "abbr": {"title"},
     "img": {"src", "alt", "title", "width", "height"},
     "td": {"align", "colspan", "rowspan"},
@@ -82,6 +82,16 @@ def sanitize_html(html: str) -> str:
     )
 
 
+_HEADING_TAG_RE = re.compile(r"<(/?)h([1-6])\b")
+
+
+def _below_title(html: str) -> str:
+    """The article title is the page's only <h1>: a body that uses "# " moves every heading one level down."""
+    if "<h1" not in html:
+        return html
+    return _HEADING_TAG_RE.sub(lambda m: f"<{m.group(1)}h{min(int(m.group(2)) + 1, 6)}", html)
+
+
 def render_markdown(text: str) -> str:
     """Markdown source to sanitised HTML. Also django-markdownx's MARKDOWNIFY_FUNCTION."""
-    return sanitize_html(_converter().convert(text or ""))
+    return sanitize_html(_below_title(_converter().convert(text or "")))

@@ -59,15 +59,17 @@ def unique_slug(model, text: str, max_length: int, *, exclude_pk=None, fallback:
     taken = set(
         model.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True)
     )
-    if base not in taken:
-        return base
-    n = 2
-    while True:
+    return free_slug(base, taken, max_length)
+
+
+def free_slug(base: str, taken: set[str], max_length: int) -> str:
+    """`base`, or `base-2`, `base-3`, ... (cut to fit `max_length`), whichever is not in `taken`."""
+    candidate, n = base, 2
+    while candidate in taken:
         suffix = f"-{n}"
         candidate = base[: max_length - len(suffix)].rstrip("-") + suffix
-        if candidate not in taken:
-            return candidate
         n += 1
+    return candidate
 
 
 class ArticleQuerySet(models.QuerySet):

@@ -10,11 +10,22 @@ def test_renders_common_markdown():
     )
 
 
-def test_headings_start_at_h2_and_get_ids():
-    html = render_markdown("# Top\n\n## Sub heading")
+def test_a_body_using_h1_moves_every_heading_down_a_level():
+    html = render_markdown("# Top\n\n## Sub heading\n\n###### Deepest")
     assert '<h2 id="top">Top</h2>' in html
     assert '<h3 id="sub-heading">Sub heading</h3>' in html
+    assert '<h6 id="deepest">Deepest</h6>' in html
     assert "<h1" not in html
+
+
+def test_sections_written_with_h2_stay_h2():
+    html = render_markdown("## Section\n\n### Part")
+    assert html == '<h2 id="section">Section</h2>\n<h3 id="part">Part</h3>'
+
+
+def test_footnote_links_keep_their_classes():
+    html = render_markdown("Claim[^1].\n\n[^1]: Source.")
+    assert 'class="footnote-ref"' in html and 'class="footnote-backref"' in html
 
 
 def test_tables_use_align_attributes_not_styles():

@@ -1,6 +1,7 @@
 """Bytes from a file to text: BOMs, UTF-8, UTF-16, Windows-1252, and refusing binary data."""
 
 import codecs
+import re
 
 from .records import SourceError
 
@@ -11,7 +12,8 @@ _BOMS = [
 ]
 # Windows-1252 leaves five bytes undefined; Windows maps them to the same-numbered C1 controls.
 codecs.register_error("cp1252_c1", lambda exc: (chr(exc.object[exc.start]), exc.start + 1))
-_ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f"}
+# Control characters other than tab, newline, carriage return and form feed.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def decode_text(data: bytes, location: str) -> tuple[str, list[str]]:
@@ -40,7 +42,7 @@ def decode_text(data: bytes, location: str) -> tuple[str, list[str]]:
             text = data.decode("cp1252", errors="cp1252_c1")
             notes.append("not valid UTF-8: decoded as Windows-1252")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    controls = sum(1 for ch in text if ch < " " and ch not in _ALLOWED_CONTROLS)
+    controls = len(_CONTROL_RE.findall(text))
     if controls > max(2, len(text) // 100):
         raise SourceError(location, "looks like a binary file (many control characters), not text")
     if not text.strip():

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from ..models import SLUG_MAX_LENGTH, Article, Tag, Topic, unique_slug
+from ..models import SLUG_MAX_LENGTH, Article, Tag, Topic, free_slug
 from ..text import make_slug
 from .links import resolve_link_residue, rewrite_internal_links, title_key
 from .records import ArticleRecord, SourceError
@@ -74,6 +74,8 @@ class ArticleWriter:
         }
         self._titles = _TitleIndex({title_key(title): slug for title, slug in Article.objects.values_list("title", "slug")})
         self._slugs_this_run: set[str] = set()
+        # Slug checks against memory, not one query per article; the unique index stays the backstop.
+        self._slugs: set[str] = set(Article.objects.values_list("slug", flat=True))
         # Bodies that still carry " ." link residue, re-resolved once every title is known.
         self._residue_bodies: dict[int, str] = {}
         self._written: list[int] = []
@@ -93,11 +95,13 @@ class ArticleWriter:
         if known and not self.overwrite and self._locally_modified(article):
             return WriteResult(Outcome.LOCALLY_MODIFIED, article)
         notes: list[str] = []
+        previous_slug = article.slug
         with transaction.atomic():
             self._apply(record, article, notes)
             article.import_key = record.import_key
             article.import_hash = fingerprint
             self._save(article, record, notes)
+        self._slugs.discard(previous_slug)
         self._remember(record, article, fingerprint)
         return WriteResult(Outcome.UPDATED if known else Outcome.CREATED, article, notes)
 
@@ -143,7 +147,8 @@ class ArticleWriter:
         if record.link_residue:
             article.body = resolve_link_residue(record.body, self._titles.get_url)
         try:
-            article.full_clean(exclude=["import_key", "body_html", "excerpt"], validate_unique=False)
+            # Related rows were looked up above; uniqueness is kept by _slug_for and the import key.
+            article.full_clean(exclude=["import_key", "topic", "author"], validate_unique=False)
         except ValidationError as exc:
             raise SourceError(record.location, _describe(exc)) from None
 
@@ -154,9 +159,10 @@ class ArticleWriter:
         if not wanted and article.slug:
             return article.slug  # an imported article keeps its address when the source names none
         base = wanted or make_slug(article.title, SLUG_MAX_LENGTH) or "article"
-        if not Article.objects.filter(slug=base).exclude(pk=article.pk).exists():
+        taken = self._slugs - {article.slug}
+        if base not in taken:
             return base
-        slug = unique_slug(Article, base, SLUG_MAX_LENGTH, exclude_pk=article.pk)
+        slug = free_slug(base, taken, SLUG_MAX_LENGTH)
         where = "earlier in this import" if base in self._slugs_this_run else "by another article"
         notes.append(f"slug {base!r} is already used {where}; used {slug!r}")
         return slug
@@ -166,8 +172,12 @@ class ArticleWriter:
         article.import_state = article_state(article, [tag.name for tag in tags])
         if record.updated_at:
             article.updated_at = record.updated_at
+        created = article.pk is None
         article.save(touch=record.updated_at is None)
-        article.tags.set(tags)
+        if created:  # one INSERT instead of set()'s lookup of existing rows
+            Article.tags.through.objects.bulk_create(Article.tags.through(article=article, tag=tag) for tag in tags)
+        else:
+            article.tags.set(tags)
         for old in record.redirect_from:
             self._redirect(old, article, notes)
 
@@ -175,6 +185,7 @@ class ArticleWriter:
         self._known[record.import_key] = (article.pk, fingerprint)
         self._titles[title_key(article.title)] = article.slug
         self._slugs_this_run.add(article.slug)
+        self._slugs.add(article.slug)
         self._written.append(article.pk)
         if record.link_residue:
             self._residue_bodies[article.pk] = record.body

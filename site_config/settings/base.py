@@ -24,6 +24,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 SITE_NAME = env_str("SITE_NAME", "Articles")
+SITE_DESCRIPTION = env_str("SITE_DESCRIPTION", "")
 SITE_ID = 1
 
 INSTALLED_APPS = [

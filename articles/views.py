@@ -1,0 +1,158 @@
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+from django.utils.cache import add_never_cache_headers
+from django.views.generic import DetailView, ListView
+
+from . import seo
+from .models import Article, Tag, Topic
+
+PAGE_SIZE = 10
+
+
+class PublicArticlesMixin:
+    """Every public list starts from Article.objects.published()."""
+
+    def public_articles(self):
+        return Article.objects.published().newest_first().select_related("topic")
+
+
+class ArticleListView(PublicArticlesMixin, ListView):
+    template_name = "articles/article_list.html"
+    context_object_name = "articles"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return self.public_articles()
+
+    def heading(self) -> str:
+        return "Latest articles"
+
+    def page_meta(self, page_number: int) -> seo.PageMeta:
+        title = f"Articles, page {page_number}" if page_number > 1 else ""
+        url = seo.page_url(self.request, self.request.path, page_number)
+        json_ld = seo.website_json_ld(url) if page_number == 1 else None
+        return seo.PageMeta(title=title, description=seo.site_description(), canonical_url=url, json_ld=json_ld)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page_obj = context["page_obj"]
+        context["heading"] = self.heading()
+        context["seo"] = self.page_meta(page_obj.number if page_obj else 1)
+        return context
+
+
+class TopicArticleListView(ArticleListView):
+    template_name = "articles/topic_detail.html"
+
+    def get_queryset(self):
+        self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
+        return self.public_articles().filter(topic=self.topic)
+
+    def heading(self) -> str:
+        return f"Articles about {self.topic.name}"
+
+    def page_meta(self, page_number: int) -> seo.PageMeta:
+        title = self.heading() + (f", page {page_number}" if page_number > 1 else "")
+        return seo.PageMeta(
+            title=title,
+            description=f"{self.heading()} from {seo.site_name()}.",
+            canonical_url=seo.page_url(self.request, self.topic.get_absolute_url(), page_number),
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(topic=self.topic, **kwargs)
+
+
+class TagArticleListView(ArticleListView):
+    template_name = "articles/tag_detail.html"
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return self.public_articles().filter(tags=self.tag)
+
+    def heading(self) -> str:
+        return f"Articles tagged {self.tag.name}"
+
+    def page_meta(self, page_number: int) -> seo.PageMeta:
+        title = self.heading() + (f", page {page_number}" if page_number > 1 else "")
+        return seo.PageMeta(
+            title=title,
+            description=f"{self.heading()} on {seo.site_name()}.",
+            canonical_url=seo.page_url(self.request, self.tag.get_absolute_url(), page_number),
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class TopicListView(ListView):
+    """Topics that have at least one public article, with how many."""
+
+    template_name = "articles/topic_list.html"
+    context_object_name = "topics"
+
+    def get_queryset(self):
+        public = Q(articles__in=Article.objects.published())
+        return Topic.objects.annotate(article_count=Count("articles", filter=public)).filter(article_count__gt=0)
+
+    def get_context_data(self, **kwargs):
+        meta = seo.PageMeta(
+            title="Topics",
+            description=f"Every topic {seo.site_name()} writes about.",
+            canonical_url=self.request.build_absolute_uri(self.request.path),
+        )
+        return super().get_context_data(seo=meta, **kwargs)
+
+
+class ArticleDetailView(PublicArticlesMixin, DetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def can_preview(self):
+        """Staff who may change articles see drafts and scheduled articles at their real address."""
+        user = self.request.user
+        return user.is_staff and user.has_perm("articles.change_article")
+
+    def get_queryset(self):
+        queryset = Article.objects.all() if self.can_preview() else self.public_articles()
+        return queryset.select_related("topic", "author").prefetch_related("tags")
+
+    def edit_url(self) -> str:
+        if not self.can_preview():
+            return ""
+        try:
+            return reverse("admin:articles_article_change", args=[self.object.pk])
+        except NoReverseMatch:
+            return ""
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        is_preview = not article.is_public
+        canonical_url = seo.article_canonical_url(self.request, article)
+        modified = seo.date_modified(article)
+        meta = seo.PageMeta(
+            title=article.title,
+            description=article.description,
+            canonical_url=canonical_url,
+            og_type="article",
+            json_ld=seo.article_json_ld(article, canonical_url),
+            noindex=is_preview,
+        )
+        return super().get_context_data(
+            is_preview=is_preview,
+            seo=meta,
+            tags=list(article.tags.all()),
+            author_name=seo.author_name(article),
+            date_modified=modified,
+            show_updated=seo.was_meaningfully_updated(article),
+            edit_url=self.edit_url(),
+            **kwargs,
+        )
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["is_preview"]:
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
