@@ -56,9 +56,7 @@ class Tag(models.Model):
 def unique_slug(model, text: str, max_length: int, *, exclude_pk=None, fallback: str = "article") -> str:
     """A slug from `text` not yet used by `model`, adding -2, -3, ... when taken."""
     base = make_slug(text, max_length) or fallback
-    taken = set(
-        model.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True)
-    )
+    taken = set(model.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True))
     return free_slug(base, taken, max_length)
 
 
@@ -157,6 +155,19 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, touch=True, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title, SLUG_MAX_LENGTH, exclude_pk=self.pk)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        self.render()
+        if touch:
+            self.updated_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "body_html", "excerpt", "updated_at", "slug", "published_at"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
@@ -186,16 +197,3 @@ class Article(models.Model):
         """Derive the stored HTML and excerpt from the editable fields."""
         self.body_html = render_markdown(self.body)
         self.excerpt = " ".join(self.summary.split()) or first_paragraph_text(self.body_html)
-
-    def save(self, *args, touch=True, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Article, self.title, SLUG_MAX_LENGTH, exclude_pk=self.pk)
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        self.render()
-        if touch:
-            self.updated_at = timezone.now()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "body_html", "excerpt", "updated_at", "slug", "published_at"}
-        super().save(*args, **kwargs)

@@ -17,17 +17,39 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"first": 500, "reimport": 2000}
 PEAK_LIMIT_MB = 300
 
-WORDS = (
-    "therapy anxiety stress client therapist session confidential trust city support care family work "
-    "relationship change practice approach health mind balance sleep routine goal progress listen"
-).split()
+WORDS = [
+    "therapy",
+    "anxiety",
+    "stress",
+    "client",
+    "therapist",
+    "session",
+    "confidential",
+    "trust",
+    "city",
+    "support",
+    "care",
+    "family",
+    "work",
+    "relationship",
+    "change",
+    "practice",
+    "approach",
+    "health",
+    "mind",
+    "balance",
+    "sleep",
+    "routine",
+    "goal",
+    "progress",
+    "listen",
+]
 
 
 def sentence(rng: random.Random) -> str:

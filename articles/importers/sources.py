@@ -77,5 +77,10 @@ def _zip_members(path: Path, *, prefix: str) -> Iterator[SourceFile | SourceErro
                 key_path=prefix + info.filename,
                 location=f"{path}:{info.filename}",
                 size=info.file_size,
-                open=lambda info=info: zipfile.ZipFile(path).open(info),
+                open=lambda info=info: _open_member(path, info),
             )
+
+
+def _open_member(path: Path, info: zipfile.ZipInfo) -> BinaryIO:
+    # The member stream keeps the archive open until the caller closes the stream.
+    return zipfile.ZipFile(path).open(info)

@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
+from django.utils.text import slugify
 
 from ..models import SLUG_MAX_LENGTH, Article, Tag, Topic, free_slug
 from ..text import make_slug
@@ -72,7 +74,8 @@ class ArticleWriter:
                 "import_key", "pk", "import_hash"
             )
         }
-        self._titles = _TitleIndex({title_key(title): slug for title, slug in Article.objects.values_list("title", "slug")})
+        titles = Article.objects.values_list("title", "slug")
+        self._titles = _TitleIndex({title_key(title): slug for title, slug in titles})
         self._slugs_this_run: set[str] = set()
         # Slug checks against memory, not one query per article; the unique index stays the backstop.
         self._slugs: set[str] = set(Article.objects.values_list("slug", flat=True))
@@ -153,7 +156,8 @@ class ArticleWriter:
             raise SourceError(record.location, _describe(exc)) from None
 
     def _slug_for(self, record: ArticleRecord, article: Article, notes: list[str]) -> str:
-        wanted = make_slug(record.slug, SLUG_MAX_LENGTH) if record.slug else ""
+        # A slug the source chose keeps its letters (café-menu stays café-menu): it is an existing address.
+        wanted = slugify(record.slug, allow_unicode=True)[:SLUG_MAX_LENGTH].strip("-") if record.slug else ""
         if record.slug and not wanted:
             notes.append(f"slug {record.slug!r} has no usable characters; made one from the title")
         if not wanted and article.slug:
@@ -247,7 +251,8 @@ def _site_path(url: str) -> str:
     path = parts.path or "/"
     if not path.startswith("/"):
         path = "/" + path
-    return path + (f"?{parts.query}" if parts.query else "")
+    # Encoded as RedirectFallbackMiddleware sees request paths, so non-ASCII paths match.
+    return iri_to_uri(path + (f"?{parts.query}" if parts.query else ""))
 
 
 def _describe(error: ValidationError) -> str:

@@ -4,8 +4,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
 
-from .base import *  # noqa: E402, F403
-from .base import CACHES  # noqa: E402
+from .base import *  # noqa: F403
+from .base import CACHES
 
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]

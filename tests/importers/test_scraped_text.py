@@ -77,7 +77,10 @@ def test_status_draft_option_imports_drafts(run_import, seed_dir):
 
 
 def test_markdown_characters_in_plain_text_are_shown_literally(run_import, write):
-    text = "Symbols\n\nSymbols\n\nUse *stars* and _under_ [x] <b>bold</b> & 1 < 2 &amp; AT&T.\n\n# not a heading\n\n1. not a list\n\nThe end of the body.\n"
+    text = (
+        "Symbols\n\nSymbols\n\nUse *stars* and _under_ [x] <b>bold</b> & 1 < 2 &amp; AT&T.\n\n"
+        "# not a heading\n\n1. not a list\n\nThe end of the body.\n"
+    )
     run_import(write("s.txt", text))
     html = Article.objects.get().body_html
     assert "*stars* and _under_ [x] &lt;b&gt;bold&lt;/b&gt; &amp; 1 &lt; 2 &amp;amp; AT&amp;T." in html
@@ -86,7 +89,9 @@ def test_markdown_characters_in_plain_text_are_shown_literally(run_import, write
 
 
 def test_hard_wrapped_paragraphs_are_joined(run_import, write):
-    run_import(write("w.txt", "Title\n\nTitle\n\nFirst line\nsecond line of the same paragraph.\n\nNext paragraph here.\n"))
+    run_import(
+        write("w.txt", "Title\n\nTitle\n\nFirst line\nsecond line of the same paragraph.\n\nNext paragraph here.\n")
+    )
     assert Article.objects.get().body == "First line second line of the same paragraph.\n\nNext paragraph here."
 
 

@@ -1,0 +1,336 @@
+"""Markdown files with optional YAML front matter (Jekyll, Hugo, exports of this site) → ArticleRecord.
+
+    ---
+    title: Hello
+    date: 2024-05-01
+    tags: [a, b]
+    ---
+    The body, in Markdown.
+
+Without front matter (or without a title in it) the first level-one heading is the title.
+"""
+
+import re
+from datetime import date, datetime, time
+from urllib.parse import unquote, urlsplit
+
+import yaml
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.encoding import escape_uri_path, iri_to_uri
+
+from .records import ArticleRecord, SourceError
+
+NO_TITLE = "no title: add a 'title:' line to the front matter or start the file with '# Title'"
+
+# Synonyms, first wins. Keys are matched case-insensitively ("canonicalURL" is Hugo's).
+TITLE_KEYS = ("title",)
+SLUG_KEYS = ("slug",)
+PUBLISHED_KEYS = ("published_at", "date")
+UPDATED_KEYS = ("updated", "updated_at", "lastmod", "last_modified_at")
+TOPIC_KEYS = ("topic", "category", "categories")
+AUTHOR_KEYS = ("author",)
+CANONICAL_KEYS = ("canonical_url", "canonicalurl")
+REDIRECT_KEYS = ("redirect_from", "aliases")
+
+STATUS_WORDS = {
+    "draft": "draft",
+    "published": "published",
+    "publish": "published",
+    "public": "published",
+    # A future date is what schedules an article; the status itself is "published".
+    "scheduled": "published",
+}
+DATE_FORMS = "a date like 2024-05-01, or a date and time like 2024-05-01T09:30:00 or 2024-05-01T09:30:00+02:00"
+
+_CLOSING_LINES = ("---", "...")
+_ATX_H1 = re.compile(r" {0,3}#[ \t]+(.*)")
+_ATX_CLOSING = re.compile(r"(?:^|[ \t]+)#+[ \t]*$")
+_ANY_ATX = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
+_SETEXT_H1 = re.compile(r" {0,3}=+[ \t]*")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+def parse(text: str, *, import_key: str, location: str) -> ArticleRecord:
+    meta, body = _split_front_matter(normalise_newlines(text), location)
+    fields = meta.fields()
+    if not fields.get("title"):
+        fields["title"], body = _heading_title(body)
+    if not fields["title"]:
+        raise SourceError(location, NO_TITLE)
+    return ArticleRecord(import_key=import_key, location=location, body=clean_body(body), **fields)
+
+
+def normalise_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def clean_body(body: str) -> str:
+    """The body without leading or trailing blank lines; the exporter writes bodies the same way."""
+    lines = normalise_newlines(body).split("\n")
+    start = 0
+    # Only whole blank lines go: the first line's indentation may be an indented code block.
+    while start < len(lines) and not lines[start].strip(" \t"):
+        start += 1
+    return "\n".join(lines[start:]).rstrip(" \t\n")
+
+
+# -- front matter ----------------------------------------------------------------
+
+
+def _split_front_matter(text: str, location: str) -> tuple["_FrontMatter", str]:
+    lines = text.split("\n")
+    if lines[0].rstrip(" \t") != "---":
+        return _FrontMatter({}, [], location), text
+    for end in range(1, len(lines)):
+        if lines[end].rstrip(" \t") in _CLOSING_LINES:
+            break
+    else:
+        raise SourceError(f"{location}, line 1", "the front matter that starts here has no closing '---' line")
+    yaml_lines = lines[1:end]
+    data = _load_yaml("\n".join(yaml_lines), location)
+    if data is None:
+        data = {}  # "---\n---": empty front matter
+    if not isinstance(data, dict):
+        raise SourceError(
+            f"{location}, line 2",
+            f"front matter must be 'key: value' lines (like 'title: My article'), not a {_kind(data)}",
+        )
+    return _FrontMatter(data, yaml_lines, location), "\n".join(lines[end + 1 :])
+
+
+class _SafeLoader(yaml.SafeLoader):
+    """SafeLoader, but an impossible date (2024-02-30) stays text, so the field check names its line."""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _SafeLoader.construct_yaml_timestamp)
+
+
+def _load_yaml(source: str, location: str):
+    try:
+        return yaml.load(source, Loader=_SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        # +2: the front matter starts on the file's second line, and YAML counts from 0.
+        where = f"{location}, line {mark.line + 2}" if mark else location
+        raise SourceError(where, f"front matter is not valid YAML: {exc.problem or exc.context or exc}") from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as a control character
+        line = source.count("\n", 0, exc.position) + 2
+        message = f"front matter is not valid YAML: it contains the character U+{exc.character:04X}, which YAML forbids"
+        raise SourceError(f"{location}, line {line}", message) from None
+    except yaml.YAMLError as exc:
+        raise SourceError(location, f"front matter is not valid YAML: {exc}") from None
+    except RecursionError:
+        raise SourceError(location, "front matter is nested too deeply to read") from None
+
+
+def _kind(value) -> str:
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, str):
+        return "plain text"
+    return type(value).__name__
+
+
+class _FrontMatter:
+    """The front matter's values, read into ArticleRecord fields with errors that name the line."""
+
+    def __init__(self, data: dict, lines: list[str], location: str):
+        # Unknown and non-text keys are ignored; empty values ("tags:") count as absent.
+        self.data = {key.lower(): value for key, value in data.items() if isinstance(key, str) and value is not None}
+        self.lines = lines
+        self.location = location
+
+    def fields(self) -> dict:
+        summary, meta_description = self._descriptions()
+        return {
+            "title": self._text(TITLE_KEYS),
+            "slug": self._text(SLUG_KEYS),
+            "status": self._status(),
+            "published_at": self._datetime(PUBLISHED_KEYS),
+            "updated_at": self._datetime(UPDATED_KEYS),
+            "tags": self._list(("tags",)),
+            "topic": self._topic(),
+            "summary": summary,
+            "meta_description": meta_description,
+            "author": self._text(AUTHOR_KEYS),
+            "canonical_url": self._text(CANONICAL_KEYS),
+            "redirect_from": list(dict.fromkeys(_site_path(path) for path in self._list(REDIRECT_KEYS))),
+        }
+
+    # -- lookup and errors
+
+    def _pick(self, keys: tuple[str, ...]) -> tuple[str, object]:
+        for key in keys:
+            if key in self.data:
+                return key, self.data[key]
+        return keys[0], None
+
+    def error(self, key: str, message: str) -> SourceError:
+        pattern = re.compile(rf"{re.escape(key)}\s*:", re.IGNORECASE)
+        for number, line in enumerate(self.lines, start=2):
+            if pattern.match(line):
+                return SourceError(f"{self.location}, line {number}", message)
+        return SourceError(self.location, message)
+
+    # -- value types
+
+    def _text(self, keys: tuple[str, ...]) -> str:
+        key, value = self._pick(keys)
+        return "" if value is None else self._as_text(key, value)
+
+    def _as_text(self, key: str, value) -> str:
+        # Whole numbers read back exactly; 1.50, yes or 2024-05-01 09:30 would not.
+        if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+            return str(value).strip()
+        raise self.error(key, f"'{key}' must be text; put the value in quotes ({key}: \"...\")")
+
+    def _list(self, keys: tuple[str, ...]) -> list[str]:
+        """A YAML list, or comma-separated text; blanks and repeats dropped."""
+        key, value = self._pick(keys)
+        return [] if value is None else self._as_list(key, value)
+
+    def _as_list(self, key: str, value) -> list[str]:
+        if isinstance(value, str):
+            items = value.split(",")
+        elif isinstance(value, list):
+            if any(isinstance(item, (list, dict)) for item in value):
+                raise self.error(key, f"'{key}' must be a simple list like [one, two], not a nested one")
+            items = [self._as_text(key, item) for item in value if item is not None]
+        else:
+            raise self.error(key, f"'{key}' must be a list like [one, two] or comma-separated text like 'one, two'")
+        return list(dict.fromkeys(item.strip() for item in items if item.strip()))
+
+    def _datetime(self, keys: tuple[str, ...]) -> datetime | None:
+        key, value = self._pick(keys)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = _parse_datetime_text(value.strip())
+        elif isinstance(value, date) and not isinstance(value, datetime):
+            value = datetime.combine(value, time())
+        if not isinstance(value, datetime):
+            raise self.error(key, f"'{key}' must be {DATE_FORMS}")
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value, timezone.get_default_timezone())
+        return value
+
+    # -- fields with their own rules
+
+    def _status(self) -> str | None:
+        # draft: true is how Jekyll and Hugo keep a post private; it wins over any status.
+        if "draft" in self.data:
+            draft = self.data["draft"]
+            if not isinstance(draft, bool):
+                raise self.error("draft", "'draft' must be true or false")
+            if draft:
+                return "draft"
+        if "status" not in self.data:
+            return "published" if "draft" in self.data else None
+        word = self._as_text("status", self.data["status"]).lower()
+        if word not in STATUS_WORDS:
+            accepted = ", ".join(STATUS_WORDS)
+            raise self.error("status", f"'status' must be one of {accepted}, not {word!r}")
+        return STATUS_WORDS[word]
+
+    def _topic(self) -> str:
+        key, value = self._pick(TOPIC_KEYS)
+        if value is None or key == "topic":
+            return self._text((key,))
+        if key == "categories" and isinstance(value, str) and "," not in value:
+            value = value.split()  # Jekyll: "categories: jekyll update" is two categories
+        names = self._as_list(key, value)  # [a, b] → a
+        return names[0] if names else ""
+
+    def _descriptions(self) -> tuple[str, str]:
+        """(summary, meta_description): 'description' is the summary unless there is a 'summary' too."""
+        summary = self._text(("summary",))
+        description = self._text(("description",))
+        meta_description = self._text(("meta_description",))
+        if not summary:
+            return description, meta_description
+        return summary, meta_description or description
+
+
+def _parse_datetime_text(text: str) -> datetime | None:
+    """ISO 8601 with or without time and zone, and Jekyll's '2024-05-01 09:30:00 +0200'."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        parsed = parse_datetime(text)
+        day = None if parsed else parse_date(text)
+    except ValueError:  # well-formed but impossible, like 2024-02-30
+        return None
+    return parsed or (datetime.combine(day, time()) if day else None)
+
+
+def _site_path(value: str) -> str:
+    """'/old/', 'old/' or 'https://example.com/old/?p=1' → '/old/?p=1', encoded as Django's request path is.
+
+    RedirectFallbackMiddleware compares request.get_full_path(), which percent-encodes
+    the path, so '/café/' must be stored as '/caf%C3%A9/'. Decoding first keeps this idempotent.
+    """
+    parts = urlsplit(value.strip())
+    path = escape_uri_path(unquote(parts.path)) or "/"
+    if not path.startswith("/"):
+        path = "/" + path
+    return path + (f"?{iri_to_uri(parts.query)}" if parts.query else "")
+
+
+# -- title from a heading ----------------------------------------------------------
+
+
+def _heading_title(body: str) -> tuple[str, str]:
+    """(title, body without it) from the first level-one heading outside code; ("", body) if none."""
+    lines = body.split("\n")
+    for index in _lines_outside_fences(lines):
+        atx = _ATX_H1.fullmatch(lines[index])
+        if atx:
+            title = _ATX_CLOSING.sub("", atx.group(1)).strip()
+            if title:
+                return title, "\n".join(lines[:index] + lines[index + 1 :])
+        elif _SETEXT_H1.fullmatch(lines[index]):
+            start = _paragraph_start(lines, index)
+            if start < index:
+                title = " ".join(line.strip() for line in lines[start:index])
+                return title, "\n".join(lines[:start] + lines[index + 1 :])
+    return "", body
+
+
+def _lines_outside_fences(lines: list[str]):
+    """Indexes of lines not inside ``` or ~~~ fences: '# comment' in a shell example is no heading."""
+    fence = ""
+    for index, line in enumerate(lines):
+        match = _FENCE.match(line)
+        if fence:
+            if match and _closes(match, fence):
+                fence = ""
+        elif match:
+            fence = match.group(1)
+        else:
+            yield index
+
+
+def _closes(match: re.Match, fence: str) -> bool:
+    """A closing fence: the same character, at least as long, nothing after it."""
+    marker = match.group(1)
+    return marker[0] == fence[0] and len(marker) >= len(fence) and not match.string[match.end() :].strip(" \t")
+
+
+def _paragraph_start(lines: list[str], underline: int) -> int:
+    """First line of the paragraph a setext '===' underlines (== underline when there is none)."""
+    start = underline
+    while start > 0:
+        line = lines[start - 1]
+        if not line.strip(" \t") or _ANY_ATX.match(line) or _FENCE.match(line):
+            break
+        start -= 1
+    return start

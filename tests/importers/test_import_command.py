@@ -1,0 +1,236 @@
+"""Behaviour shared by every format: idempotency, local edits, dry runs, atomicity, failures."""
+
+import zipfile
+
+import pytest
+from django.contrib.redirects.models import Redirect
+
+from articles.models import Article, Tag, Topic
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "A title\n\nA title\n\nThe first paragraph of the body.\n\nanxiety\n\nAbout therapy\n"
+
+
+def snapshot():
+    return (
+        sorted(Article.objects.values_list("title", "slug", "body", "status", "updated_at")),
+        sorted(Tag.objects.values_list("name", flat=True)),
+        sorted(Topic.objects.values_list("name", flat=True)),
+        sorted(Redirect.objects.values_list("old_path", "new_path")),
+    )
+
+
+# -- idempotency and local edits ---------------------------------------------------
+
+
+def test_changed_source_updates_the_same_article(run_import, write):
+    path = write("page.txt", PAGE)
+    run_import(path)
+    article = Article.objects.get()
+    path.write_text(PAGE.replace("first paragraph", "rewritten paragraph"))
+    result = run_import(path)
+    assert "0 created, 1 updated, 0 unchanged" in result.out
+    updated = Article.objects.get()
+    assert updated.pk == article.pk and updated.slug == article.slug
+    assert "rewritten paragraph" in updated.body
+    assert updated.published_at == article.published_at  # the first import's publication time stays
+
+
+def test_unchanged_source_keeps_updated_at(run_import, write):
+    path = write("page.txt", PAGE)
+    run_import(path)
+    before = Article.objects.get().updated_at
+    assert "1 unchanged" in run_import(path).out
+    assert Article.objects.get().updated_at == before
+
+
+def test_article_edited_in_the_admin_is_not_overwritten(run_import, write):
+    path = write("page.txt", PAGE)
+    run_import(path)
+    article = Article.objects.get()
+    article.body = "Edited by an editor."
+    article.save()
+    path.write_text(PAGE.replace("first paragraph", "new source text"))
+    result = run_import(path)
+    assert result.code == 0
+    assert "1 locally modified" in result.out
+    assert "changed in the admin since the last import" in result.out and "--overwrite" in result.out
+    assert Article.objects.get().body == "Edited by an editor."
+
+
+def test_tag_change_in_the_admin_counts_as_a_local_edit(run_import, write):
+    path = write("page.txt", PAGE)
+    run_import(path)
+    Article.objects.get().tags.add(Tag.objects.create(name="added by hand"))
+    path.write_text(PAGE.replace("first paragraph", "new source text"))
+    assert "1 locally modified" in run_import(path).out
+
+
+def test_overwrite_replaces_a_local_edit(run_import, write):
+    path = write("page.txt", PAGE)
+    run_import(path)
+    article = Article.objects.get()
+    article.body = "Edited by an editor."
+    article.save()
+    path.write_text(PAGE.replace("first paragraph", "new source text"))
+    result = run_import("--overwrite", path)
+    assert "1 updated" in result.out
+    assert "new source text" in Article.objects.get().body
+
+
+def test_same_file_in_a_directory_or_named_alone_is_one_article(run_import, write):
+    path = write("page.txt", PAGE)
+    run_import(path.parent)
+    assert "1 unchanged" in run_import(path).out
+    assert Article.objects.count() == 1
+
+
+# -- dry run and atomic ------------------------------------------------------------
+
+
+def test_dry_run_reports_and_writes_nothing(run_import, write):
+    path = write("page.txt", PAGE)
+    result = run_import("--dry-run", path)
+    assert result.code == 0
+    assert "Dry run: nothing was written" in result.out and "1 created" in result.out
+    assert snapshot() == ([], [], [], [])
+
+
+def test_dry_run_of_an_update_reports_the_update(run_import, write):
+    path = write("page.txt", PAGE)
+    run_import(path)
+    before = snapshot()
+    path.write_text(PAGE.replace("first", "second"))
+    assert "1 updated" in run_import("--dry-run", path).out
+    assert snapshot() == before
+
+
+def test_without_atomic_good_files_land_and_bad_ones_are_reported(run_import, write):
+    write("good.txt", PAGE)
+    bad = write("bad.txt", b"\x00\x01\x02binary")
+    result = run_import(bad.parent)
+    assert result.code == 1
+    assert "1 created" in result.out and "1 failed" in result.out
+    assert f"{bad}: is a binary file" in result.err
+    assert Article.objects.count() == 1
+
+
+def test_atomic_rolls_back_everything_when_one_file_fails(run_import, write):
+    write("good.txt", PAGE)
+    write("bad.txt", b"")
+    result = run_import("--atomic", write("more.txt", PAGE.replace("A title", "Other")).parent)
+    assert result.code == 1
+    assert "rolled back" in result.out
+    assert snapshot() == ([], [], [], [])
+
+
+# -- bad input -----------------------------------------------------------------------
+
+
+def test_missing_path_is_a_usage_error(run_import, tmp_path):
+    result = run_import(tmp_path / "nope.txt")
+    assert result.code == 2
+    assert f"No such file or directory: {tmp_path / 'nope.txt'}" in result.err
+
+
+def test_empty_file_is_refused_with_its_name(run_import, write):
+    path = write("empty.txt", "  \n\n")
+    result = run_import(path)
+    assert result.code == 1
+    assert f"{path}: is empty" in result.err
+    assert not Article.objects.exists()
+
+
+def test_file_over_the_size_limit_is_refused(run_import, write):
+    path = write("big.txt", PAGE + "word " * 400)
+    result = run_import("--max-file-size", "1000", path)
+    assert result.code == 1
+    assert f"{path}: is 2,0" in result.err and "over the 1,000-byte limit" in result.err
+    assert not Article.objects.exists()
+
+
+def test_title_longer_than_the_model_allows_is_refused(run_import, write):
+    path = write("long.txt", "T" * 250 + "\n\nBody paragraph.\n")
+    result = run_import(path)
+    assert result.code == 1
+    assert f"{path}: title: Ensure this value has at most 200 characters (it has 250)." in result.err
+    assert snapshot() == ([], [], [], [])
+
+
+def test_title_only_file_is_refused(run_import, write):
+    path = write("t.txt", "Just a title\n\nJust a title\n")
+    result = run_import(path)
+    assert result.code == 1
+    assert "has a title but no body paragraphs" in result.err
+
+
+def test_duplicate_titles_in_one_run_get_unique_slugs_and_a_note(run_import, write):
+    write("a.txt", PAGE)
+    write("b.txt", PAGE.replace("first paragraph", "other paragraph"))
+    result = run_import(write("c.txt", PAGE.replace("first paragraph", "third")).parent)
+    assert result.code == 0
+    assert sorted(Article.objects.values_list("slug", flat=True)) == ["a-title", "a-title-2", "a-title-3"]
+    assert "slug 'a-title' is already used earlier in this import; used 'a-title-2'" in result.out
+
+
+# -- encodings -------------------------------------------------------------------------
+
+TEXT = "Café in Zürich\n\nCafé in Zürich\n\nA “quoted” paragraph — with dashes.\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("utf8.txt", TEXT.encode("utf-8")),
+        ("utf8-bom.txt", b"\xef\xbb\xbf" + TEXT.encode("utf-8")),
+        ("utf16.txt", TEXT.encode("utf-16")),
+        ("utf16-be.txt", b"\xfe\xff" + TEXT.encode("utf-16-be")),
+        ("windows.txt", TEXT.replace("\n", "\r\n").encode("utf-8")),
+        ("cp1252.txt", TEXT.replace("\n", "\r\n").encode("cp1252")),
+    ],
+)
+def test_encodings_and_line_endings(run_import, write, name, data):
+    result = run_import(write(name, data))
+    assert result.code == 0, result.text
+    article = Article.objects.get()
+    assert article.title == "Café in Zürich"
+    assert article.body == "A “quoted” paragraph — with dashes."
+    assert ("decoded as Windows-1252" in result.out) == (name == "cp1252.txt")
+
+
+def test_broken_utf16_is_refused(run_import, write):
+    path = write("broken.txt", b"\xff\xfeA\x00\x00\xd8")
+    result = run_import(path)
+    assert result.code == 1 and "utf-16-le" in result.err and "re-save it as UTF-8" in result.err
+
+
+# -- directories and archives ------------------------------------------------------------
+
+
+def test_directories_are_read_recursively_and_other_files_ignored(run_import, write):
+    write("a.txt", PAGE)
+    write("sub/deeper/b.txt", PAGE.replace("A title", "B title"))
+    write("sub/photo.jpg", b"\xff\xd8\xff")
+    write(".hidden/c.txt", PAGE.replace("A title", "Hidden"))
+    result = run_import(write("readme.md", "# Read me\n\nA Markdown file.\n").parent)
+    assert result.code == 0, result.text
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["A title", "B title", "Read me"]
+
+
+def test_zip_archives_are_imported(run_import, tmp_path):
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("pages/a.txt", PAGE)
+        zf.writestr("pages/b.md", "---\ntitle: From Markdown\n---\nBody.\n")
+        zf.writestr("__MACOSX/pages/._a.txt", b"\x00junk")
+    result = run_import(archive)
+    assert result.code == 0, result.text
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["A title", "From Markdown"]
+    assert "1 unchanged" in run_import(archive).out.replace("2 unchanged", "1 unchanged")
+
+
+def test_corrupt_zip_is_refused_with_its_name(run_import, write):
+    path = write("bad.zip", b"PK\x03\x04 not really")
+    result = run_import(path)
+    assert result.code == 1 and f"{path}: is not a readable .zip archive" in result.err
