@@ -79,14 +79,14 @@ class Importer:
         overwrite: bool = False,
         include_pages: bool = False,
         max_file_size: int,
-        progress: Callable[[int, int], None] | None = None,
+        progress: Callable[[int, int, int], None] | None = None,
     ):
         self.fmt = fmt
         self.status = status
         self.overwrite = overwrite
         self.include_pages = include_pages
         self.max_file_size = max_file_size
-        self.progress = progress or (lambda done, total: None)
+        self.progress = progress or (lambda files_done, files_total, items_done: None)
 
     def run(self, paths: list[Path], *, dry_run: bool = False, atomic: bool = False) -> ImportReport:
         report = ImportReport()
@@ -105,6 +105,7 @@ class Importer:
 
     def _import_all(self, sources: list[SourceFile | SourceError], report: ImportReport) -> None:
         writer = ArticleWriter(status=self.status, overwrite=self.overwrite)
+        items = 0
         with _Batches(BATCH_SIZE) as batch:
             for done, source in enumerate(sources, 1):
                 if isinstance(source, SourceError):
@@ -113,7 +114,9 @@ class Importer:
                     for item in self._items(source):
                         self._handle(item, writer, report)
                         batch.tick()
-                self.progress(done, len(sources))
+                        items += 1
+                        self.progress(done - 1, len(sources), items)
+                self.progress(done, len(sources), items)
             report.links_resolved = writer.finish()
 
     def _handle(self, item: ArticleRecord | Skipped | SourceError, writer: ArticleWriter, report: ImportReport):

@@ -95,15 +95,25 @@ class ArticleWriter:
         if known and known[1] == fingerprint and not self.overwrite:
             return WriteResult(Outcome.UNCHANGED)
         article = Article.objects.select_related("topic").get(pk=known[0]) if known else Article()
-        if known and not self.overwrite and self._locally_modified(article):
-            return WriteResult(Outcome.LOCALLY_MODIFIED, article)
+        if known:
+            edited = self._locally_modified(article)
+            if edited and not self.overwrite:
+                return WriteResult(Outcome.LOCALLY_MODIFIED, article)
+            if not edited and known[1] == fingerprint:
+                return WriteResult(Outcome.UNCHANGED)  # --overwrite, but nothing to put back
         notes: list[str] = []
         previous_slug = article.slug
-        with transaction.atomic():
-            self._apply(record, article, notes)
-            article.import_key = record.import_key
-            article.import_hash = fingerprint
-            self._save(article, record, notes)
+        try:
+            with transaction.atomic():
+                self._apply(record, article, notes)
+                article.import_key = record.import_key
+                article.import_hash = fingerprint
+                self._save(article, record, notes)
+        except Exception:
+            # Topics and tags created in the rolled-back savepoint no longer exist.
+            self._topics.clear()
+            self._tags.clear()
+            raise
         self._slugs.discard(previous_slug)
         self._remember(record, article, fingerprint)
         return WriteResult(Outcome.UPDATED if known else Outcome.CREATED, article, notes)

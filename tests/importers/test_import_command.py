@@ -1,9 +1,11 @@
 """Behaviour shared by every format: idempotency, local edits, dry runs, atomicity, failures."""
 
+import io
 import zipfile
 
 import pytest
 from django.contrib.redirects.models import Redirect
+from django.core.management import call_command
 
 from articles.models import Article, Tag, Topic
 
@@ -234,3 +236,46 @@ def test_corrupt_zip_is_refused_with_its_name(run_import, write):
     path = write("bad.zip", b"PK\x03\x04 not really")
     result = run_import(path)
     assert result.code == 1 and f"{path}: is not a readable .zip archive" in result.err
+
+
+def test_overwrite_of_an_unchanged_unedited_article_changes_nothing(run_import, write):
+    path = write("page.txt", PAGE)
+    run_import(path)
+    before = snapshot()
+    assert "1 unchanged" in run_import("--overwrite", path).out
+    assert snapshot() == before
+
+
+def test_overwrite_puts_back_an_edited_article_even_if_the_source_is_unchanged(run_import, write):
+    path = write("page.txt", PAGE)
+    run_import(path)
+    article = Article.objects.get()
+    article.title = "Renamed by an editor"
+    article.save()
+    assert "1 updated" in run_import("--overwrite", path).out
+    assert Article.objects.get().title == "A title"
+
+
+def test_a_failed_article_does_not_leave_its_new_topic_or_tags_behind(run_import, write):
+    write("a-bad.txt", "T" * 250 + "\n\nBody paragraph.\n\nnew tag\n\nAbout New topic\n")
+    result = run_import(write("b-good.txt", "Good\n\nBody paragraph.\n\nnew tag\n\nAbout New topic\n").parent)
+    assert result.code == 1
+    good = Article.objects.get()
+    assert good.topic.name == "New topic" and [t.name for t in good.tags.all()] == ["new tag"]
+    assert Topic.objects.count() == 1 and Tag.objects.count() == 1
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_is_shown_on_a_terminal_only(db, write):
+    write("a.txt", PAGE)
+    path = write("b.txt", PAGE.replace("A title", "B title"))
+    terminal = _Terminal()
+    call_command("import_articles", str(path.parent), stdout=terminal)
+    assert "] 2/2 files, 2 items" in terminal.getvalue()
+    plain = io.StringIO()
+    call_command("import_articles", str(path.parent), stdout=plain)
+    assert "files," not in plain.getvalue()

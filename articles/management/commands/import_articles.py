@@ -1,4 +1,3 @@
-import sys
 import time
 from pathlib import Path
 
@@ -50,17 +49,18 @@ class Command(BaseCommand):
             return None
         started, last = time.monotonic(), [0.0]
 
-        def show(done: int, total: int) -> None:
+        def show(files_done: int, files_total: int, items: int) -> None:
             now = time.monotonic()
-            if done == total or now - last[0] > 0.2:
+            finished = files_done == files_total
+            if finished or now - last[0] > 0.2:
                 last[0] = now
                 width = 30
-                filled = width * done // max(total, 1)
-                rate = done / max(now - started, 1e-6)
-                sys.stdout.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files, {rate:,.0f}/s")
-                if done == total:
-                    sys.stdout.write("\n")
-                sys.stdout.flush()
+                filled = width * files_done // max(files_total, 1)
+                rate = items / max(now - started, 1e-6)
+                bar = "#" * filled + "." * (width - filled)
+                line = f"\r[{bar}] {files_done}/{files_total} files, {items:,} items, {rate:,.0f}/s"
+                self.stdout.write(line, ending="\n" if finished else "")
+                self.stdout.flush()
 
         return show
 
