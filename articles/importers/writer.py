@@ -192,6 +192,10 @@ class ArticleWriter:
             Article.tags.through.objects.bulk_create(Article.tags.through(article=article, tag=tag) for tag in tags)
         else:
             article.tags.set(tags)
+        if article.status == Article.Status.DRAFT and record.redirect_from:
+            # A redirect would tell anyone the draft's address (and so its title).
+            notes.append(f"a draft: its {len(record.redirect_from)} old address(es) are not redirected")
+            return
         for old in record.redirect_from:
             self._redirect(old, article, notes)
 
