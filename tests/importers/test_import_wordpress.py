@@ -118,9 +118,14 @@ ITEM = """<item><title>{title}</title><link>https://old.example.org/{slug}/</lin
 
 def test_links_between_imported_posts_point_at_their_new_addresses_whatever_the_order(run_import, write):
     first = ITEM.format(
-        title="First", slug="first-post", id=1, body='<p>See <a href="https://old.example.org/second-post/">two</a>.</p>'
+        title="First",
+        slug="first-post",
+        id=1,
+        body='<p>See <a href="https://old.example.org/second-post/">two</a>.</p>',
     )
-    second = ITEM.format(title="Second", slug="second-post", id=2, body='<p>Back to <a href="/first-post/">one</a>.</p>')
+    second = ITEM.format(
+        title="Second", slug="second-post", id=2, body='<p>Back to <a href="/first-post/">one</a>.</p>'
+    )
     other = ITEM.format(
         title="Third", slug="third", id=3, body='<p><a href="https://elsewhere.example.com/second-post/">x</a></p>'
     )
