@@ -11,6 +11,7 @@ from . import markdown_files, scraped_text
 from .decoding import decode_text
 from .records import ArticleRecord, Skipped, SourceError
 from .sources import SourceFile, iter_sources
+from .wordpress import iter_items, looks_like_wxr
 from .writer import ArticleWriter, Outcome
 
 FORMATS = ("text", "markdown", "wordpress")
@@ -146,9 +147,7 @@ class Importer:
     def _items(self, source: SourceFile) -> Iterator[ArticleRecord | Skipped | SourceError]:
         """Parse one file into records; every problem becomes a SourceError naming the file."""
         try:
-            with source.open() as handle:
-                head = handle.read(4096)
-            fmt = self._format(source, head)
+            fmt = self._format(source)
             if fmt == "wordpress":
                 yield from self._wordpress_items(source)
                 return
@@ -168,14 +167,14 @@ class Importer:
         except OSError as error:
             yield SourceError(source.location, f"cannot be read ({error.strerror or error})")
 
-    def _format(self, source: SourceFile, head: bytes) -> str:
+    def _format(self, source: SourceFile) -> str:
         if self.fmt != "auto":
             return self.fmt
         by_suffix = _SUFFIX_FORMATS.get(source.suffix)
         if by_suffix in {"text", "markdown"}:
             return by_suffix
-        from .wordpress import looks_like_wxr
-
+        with source.open() as handle:
+            head = handle.read(4096)
         if looks_like_wxr(head):
             return "wordpress"
         if by_suffix == "wordpress":
@@ -185,8 +184,6 @@ class Importer:
         return "markdown" if stripped.startswith((b"---", b"# ")) else "text"
 
     def _wordpress_items(self, source: SourceFile) -> Iterable[ArticleRecord | Skipped | SourceError]:
-        from .wordpress import iter_items
-
         with source.open() as stream:
             yield from iter_items(
                 stream, location=source.location, include_pages=self.include_pages, max_item_size=self.max_file_size

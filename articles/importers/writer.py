@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.redirects.models import Redirect
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
@@ -125,7 +126,10 @@ class ArticleWriter:
         residue = self._residue_bodies
         for start in range(0, len(self._written), 500):
             chunk = self._written[start : start + 500]
-            for article in Article.objects.filter(pk__in=chunk).select_related("topic"):
+            query = Q(pk__in=[pk for pk in chunk if pk in residue])
+            if paths:  # only bodies with a Markdown link can point at an old address
+                query |= Q(pk__in=chunk, body__contains="](")
+            for article in Article.objects.filter(query).select_related("topic"):
                 body = article.body
                 if article.pk in residue:
                     body = resolve_link_residue(residue[article.pk], self._titles.get_url)
