@@ -101,8 +101,19 @@ def was_meaningfully_updated(article, threshold: timedelta = timedelta(days=1)) 
     return not (created <= updated < created + threshold)
 
 
+def iso_datetime(value) -> str:
+    """A date and time in the site's time zone, to the second: "2025-03-01T09:30:00-05:00".
+
+    The one format for <time datetime>, Open Graph article times and JSON-LD. Django's
+    |date:"c" is isoformat(), which writes six fractional digits whenever the value has
+    microseconds (anything stamped with timezone.now()), and HTML's datetime syntax
+    allows at most three, so the page would not validate.
+    """
+    return timezone.localtime(value).replace(microsecond=0).isoformat() if value else ""
+
+
 def _iso(value) -> str | None:
-    return timezone.localtime(value).isoformat() if value else None
+    return iso_datetime(value) or None
 
 
 def article_json_ld(article, canonical_url: str) -> dict:

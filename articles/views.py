@@ -1,4 +1,7 @@
+from django.conf import settings
+from django.contrib.redirects.models import Redirect
 from django.db.models import Count, Q
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import add_never_cache_headers
@@ -22,6 +25,15 @@ class ArticleListView(PublicArticlesMixin, ListView):
     context_object_name = "articles"
     paginate_by = PAGE_SIZE
 
+    def get(self, request, *args, **kwargs):
+        # Old WordPress addresses such as /?p=123 hit the home page, so the 404-only
+        # RedirectFallbackMiddleware never sees them.
+        if "p" in request.GET:
+            redirect = Redirect.objects.filter(site_id=settings.SITE_ID, old_path=request.get_full_path()).first()
+            if redirect and redirect.new_path:
+                return HttpResponsePermanentRedirect(redirect.new_path)
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         return self.public_articles()
 
@@ -37,6 +49,8 @@ class ArticleListView(PublicArticlesMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page_obj = context["page_obj"]
+        for article in context["articles"]:  # the page's articles; the template reuses this result
+            article.published_iso = seo.iso_datetime(article.published_at)
         context["heading"] = self.heading()
         context["seo"] = self.page_meta(page_obj.number if page_obj else 1)
         return context
@@ -145,6 +159,8 @@ class ArticleDetailView(PublicArticlesMixin, DetailView):
             tags=list(article.tags.all()),
             author_name=seo.author_name(article),
             date_modified=modified,
+            published_iso=seo.iso_datetime(article.published_at),
+            modified_iso=seo.iso_datetime(modified),
             show_updated=seo.was_meaningfully_updated(article),
             edit_url=self.edit_url(),
             **kwargs,

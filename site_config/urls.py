@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 
 from articles import editor_views
@@ -8,7 +10,15 @@ from articles import editor_views
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME
 
+
+def favicon(request):
+    # Resolved per request: the hashed name exists only after collectstatic.
+    return HttpResponsePermanentRedirect(static_url("favicon.svg"))
+
+
 urlpatterns = [
+    # Browsers and the admin ask for /favicon.ico whatever the page links.
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     # Same names as markdownx.urls, so its widget finds them.
     path("markdownx/markdownify/", editor_views.PreviewView.as_view(), name="markdownx_markdownify"),

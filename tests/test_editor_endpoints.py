@@ -70,3 +70,10 @@ def test_upload_refuses_svg(client, editor):
     svg.name = "x.svg"
     response = client.post(UPLOAD, {"image": svg}, headers={"x-requested-with": "XMLHttpRequest"})
     assert response.status_code == 400
+
+
+def test_staff_who_may_only_add_articles_get_the_preview_too(client, django_user_model):
+    writer = django_user_model.objects.create_user("writer", password="pw", is_staff=True)
+    writer.user_permissions.set(Permission.objects.filter(codename="add_article"))
+    client.force_login(writer)
+    assert client.post(PREVIEW, {"content": "*x*"}).content == b"<p><em>x</em></p>"

@@ -1,6 +1,7 @@
 """The public pages as a reader, a search engine and an editor previewing a draft see them."""
 
 import json
+import re
 from datetime import timedelta
 from html.parser import HTMLParser
 
@@ -98,6 +99,11 @@ def page(response) -> Page:
     return Page(response.content.decode())
 
 
+def iso(value) -> str:
+    """How the pages write a date and time: local time, whole seconds, with the UTC offset."""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
+
+
 def make_article(title, *, days_ago=1, status="published", **fields):
     published_at = fields.pop("published_at", timezone.now() - timedelta(days=days_ago))
     return Article.objects.create(
@@ -145,7 +151,7 @@ def test_list_item_shows_title_link_date_topic_and_excerpt(client):
 
     html = response.content.decode()
     assert f'<h2 class="teaser__title"><a href="{article.get_absolute_url()}">Breathing exercises</a></h2>' in html
-    assert f'datetime="{timezone.localtime(article.published_at).isoformat()}"' in html
+    assert f'datetime="{iso(article.published_at)}"' in html
     assert f'href="{topic.get_absolute_url()}"' in html
     assert "Three slow ways to calm down." in html
 
@@ -217,7 +223,7 @@ def test_detail_shows_title_date_topic_tags_author_and_body(client, django_user_
     html = response.content.decode()
     parsed = page(response)
     assert parsed.h1s == ["Talking about hard things"]
-    assert f'<time datetime="{timezone.localtime(article.published_at).isoformat()}">' in html
+    assert f'<time datetime="{iso(article.published_at)}">' in html
     assert f'href="{topic.get_absolute_url()}"' in html
     assert 'href="/tags/communication/"' in html
     assert 'href="/tags/couples/"' in html
@@ -245,7 +251,7 @@ def test_detail_title_meta_description_canonical_and_open_graph(client, settings
     assert parsed.meta("og:url") == canonical
     assert parsed.meta("og:site_name") == "Calm Practice"
     assert parsed.meta("twitter:card") == "summary"
-    assert parsed.meta("article:published_time") == timezone.localtime(article.published_at).isoformat()
+    assert parsed.meta("article:published_time") == iso(article.published_at)
 
 
 def test_meta_description_falls_back_to_the_excerpt(client):
@@ -276,7 +282,7 @@ def test_json_ld_is_valid_and_describes_the_article(client):
     assert data["@type"] == "BlogPosting"
     assert data["headline"] == "Living with loss"
     assert data["description"] == "Grief is not a problem to solve."
-    assert data["datePublished"] == timezone.localtime(article.published_at).isoformat()
+    assert data["datePublished"] == iso(article.published_at)
     assert "dateModified" in data
     assert data["author"] == {"@type": "Organization", "name": data["publisher"]["name"]}
     assert data["mainEntityOfPage"]["@id"] == f"http://testserver{article.get_absolute_url()}"
@@ -308,7 +314,7 @@ def test_updated_date_only_when_meaningfully_later(client):
     set_dates(article, updated_at=published + timedelta(days=10))
     parsed = page(client.get(article.get_absolute_url()))
     assert "Updated" in parsed.text
-    assert {"datetime": timezone.localtime(published + timedelta(days=10)).isoformat()} in parsed.times
+    assert {"datetime": iso(published + timedelta(days=10))} in parsed.times
 
 
 def test_no_updated_date_for_backdated_or_imported_articles(client):
@@ -319,6 +325,38 @@ def test_no_updated_date_for_backdated_or_imported_articles(client):
     # An importer's modification date from the source (before the row existed) is shown.
     set_dates(article, updated_at=article.published_at + timedelta(days=30))
     assert "Updated" in page(client.get(article.get_absolute_url())).text
+
+
+# HTML's "valid global date and time string": at most three fractional digits of a second.
+HTML_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})")
+
+
+def test_dates_are_valid_html_datetimes_when_stored_with_microseconds(client, editor):
+    # timezone.now() (the importer, the admin's Publish action, save() with no date) keeps microseconds.
+    published = timezone.now().replace(microsecond=123456) - timedelta(days=30)
+    topic = Topic.objects.create(name="Precision")
+    tag = Tag.objects.create(name="Timing")
+    article = make_article("Stamped to the microsecond", published_at=published, topic=topic)
+    article.tags.add(tag)
+    set_dates(article, created_at=published, updated_at=published + timedelta(days=5, microseconds=321))
+    scheduled = make_article("Later", published_at=timezone.now().replace(microsecond=654321) + timedelta(days=2))
+
+    list_pages = [page(client.get(url)) for url in ("/", topic.get_absolute_url(), tag.get_absolute_url())]
+    detail = page(client.get(article.get_absolute_url()))
+    client.force_login(editor)
+    preview = page(client.get(scheduled.get_absolute_url()))
+
+    for parsed in [*list_pages, detail, preview]:
+        assert parsed.times
+        for attrs in parsed.times:
+            assert HTML_DATETIME.fullmatch(attrs["datetime"]), attrs
+    assert all({"datetime": iso(published)} in parsed.times for parsed in list_pages)
+    # The <time>, Open Graph and JSON-LD dates agree.
+    data = json.loads(detail.json_ld[0])
+    assert [t["datetime"] for t in detail.times] == [iso(published), data["dateModified"]]
+    assert detail.meta("article:published_time") == data["datePublished"] == iso(published)
+    assert detail.meta("article:modified_time") == data["dateModified"] == iso(published + timedelta(days=5))
+    assert preview.times == [{"datetime": iso(scheduled.published_at)}] * 2  # the banner and the byline
 
 
 def test_detail_query_count_is_bounded(client, django_assert_max_num_queries):
@@ -503,3 +541,8 @@ def test_base_layout_is_accessible_and_script_free(client):
     scripts = [attrs for tag, attrs in parsed.attrs_seen if tag == "script"]
     assert scripts == [{"type": "application/ld+json"}]
     assert json.loads(parsed.json_ld[0])["@type"] == "WebSite"
+
+
+def test_favicon_ico_redirects_to_the_svg_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
