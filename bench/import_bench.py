@@ -1,11 +1,15 @@
 #!/usr/bin/env python
-"""Import benchmark: N generated scraped-text pages into a fresh SQLite database.
+"""Import benchmark: N generated articles into a fresh SQLite database.
 
 Prints articles per second and peak memory (RSS) for a first import and for an
 unchanged re-import, each run in its own process so each peak is its own.
 Targets on a 2-core machine: first import >= 500/s, re-import >= 2,000/s, peak < 300 MB.
 
     .venv/bin/python bench/import_bench.py [-n 10000] [--keep DIR]
+    .venv/bin/python bench/import_bench.py --wordpress -n 50000   # one WXR file of about 250 MB
+
+The default input is N scraped-text files; --wordpress writes the same N articles as
+one WordPress export instead, to show that memory stays flat however large the file.
 """
 
 import argparse
@@ -86,6 +90,35 @@ def bench_env(db: Path) -> dict:
     }
 
 
+WXR_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+ xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Bench</title><link>https://old.example.org</link><wp:wxr_version>1.2</wp:wxr_version>
+<wp:base_site_url>https://old.example.org</wp:base_site_url>
+"""
+WXR_ITEM = """<item><title>{title}</title><link>https://old.example.org/{i}/</link>
+<guid isPermaLink="false">https://old.example.org/?p={i}</guid><dc:creator>bench</dc:creator>
+<content:encoded><![CDATA[{html}]]></content:encoded><excerpt:encoded><![CDATA[]]></excerpt:encoded>
+<wp:post_id>{i}</wp:post_id><wp:post_date_gmt>2020-01-01 10:00:00</wp:post_date_gmt>
+<wp:post_name>post-{i}</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>
+<category domain="category" nicename="c"><![CDATA[{topic}]]></category>
+<category domain="post_tag" nicename="t"><![CDATA[{tag}]]></category></item>
+"""
+
+
+def generate_wxr(path: Path, n: int) -> None:
+    rng = random.Random(42)
+    with path.open("w", encoding="utf-8") as out:
+        out.write(WXR_HEAD)
+        for i in range(n):
+            paragraphs = [" ".join(sentence(rng) for _ in range(rng.randint(4, 7))) for _ in range(6)]
+            html = "<!-- wp:paragraph -->\n" + "\n".join(f"<p>{p}</p>" for p in paragraphs)
+            title = f"Post {i}: {' '.join(rng.choices(WORDS, k=5))}"
+            out.write(WXR_ITEM.format(i=i, title=title, html=html, topic=rng.choice(WORDS), tag=rng.choice(WORDS)))
+        out.write("</channel></rss>\n")
+
+
 def run_phase(db: Path, source: Path) -> dict:
     """Run in a child process: one import, timed, with its own peak RSS."""
     env = bench_env(db)
@@ -111,6 +144,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-n", type=int, default=10_000, help="number of pages (default 10000)")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument("--wordpress", action="store_true", help="one WordPress export instead of text files")
     args = parser.parse_args()
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="import-bench-"))
@@ -120,20 +154,28 @@ def main() -> None:
     source.mkdir()
     for stale in work.glob("bench.sqlite3*"):
         stale.unlink()
-    generate(source, args.n)
+    if args.wordpress:
+        generate_wxr(source / "export.xml", args.n)
+    else:
+        generate(source, args.n)
+    size_mb = sum(f.stat().st_size for f in source.iterdir()) / 1e6
     env = bench_env(db)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
 
-    print(f"{args.n} scraped-text pages, SQLite at {db}")
+    kind = "WordPress items in one export" if args.wordpress else "scraped-text pages"
+    print(f"{args.n} {kind} ({size_mb:.0f} MB), SQLite at {db}")
     ok = True
     for phase in ("first", "reimport"):
         result = run_phase(db, source)
         rate = args.n / result["seconds"]
         peak_mb = result["peak_kb"] / 1024
-        ok &= rate >= TARGETS[phase] and peak_mb < PEAK_LIMIT_MB
+        ok &= peak_mb < PEAK_LIMIT_MB
+        # The rate targets are set for scraped text; WordPress items also convert HTML to Markdown.
+        versus = "" if args.wordpress else f"  x{rate / TARGETS[phase]:.2f} of the {TARGETS[phase]:,}/s target"
+        ok &= args.wordpress or rate >= TARGETS[phase]
         print(
-            f"{phase:9} {rate:8,.0f} articles/s ({result['seconds']:.1f} s)  x{rate / TARGETS[phase]:.2f} of the "
-            f"{TARGETS[phase]:,}/s target  peak RSS {peak_mb:.0f} MB (limit {PEAK_LIMIT_MB})  [{result['summary']}]"
+            f"{phase:9} {rate:8,.0f} articles/s ({result['seconds']:.1f} s){versus}  "
+            f"peak RSS {peak_mb:.0f} MB (limit {PEAK_LIMIT_MB})  [{result['summary']}]"
         )
     print(f"self peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB (generator)")
     if not args.keep:
