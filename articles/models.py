@@ -13,44 +13,47 @@ TITLE_MAX_LENGTH = 200
 SLUG_MAX_LENGTH = 200
 
 
-class Topic(models.Model):
+class Term(models.Model):
+    """A name articles are grouped by, with its own public page."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+
+    url_name: str  # the public list of its articles
+    article_lookup: str  # how Article refers to it in a filter
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(type(self), self.name, 100, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(self.url_name, kwargs={"slug": self.slug})
+
+
+class Topic(Term):
     """What an article is about ("About X" on a scraped page, a WordPress category)."""
 
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    url_name = "articles:topic"
+    article_lookup = "topic"
 
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Topic, self.name, 100, exclude_pk=self.pk)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("articles:topic", kwargs={"slug": self.slug})
+    class Meta(Term.Meta):
+        pass
 
 
-class Tag(models.Model):
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+class Tag(Term):
+    url_name = "articles:tag"
+    article_lookup = "tags"
 
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Tag, self.name, 100, exclude_pk=self.pk)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("articles:tag", kwargs={"slug": self.slug})
+    class Meta(Term.Meta):
+        pass
 
 
 def unique_slug(model, text: str, max_length: int, *, exclude_pk=None, fallback: str = "article") -> str:

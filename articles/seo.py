@@ -26,7 +26,7 @@ def site_name() -> str:
 
 
 def site_description() -> str:
-    return getattr(settings, "SITE_DESCRIPTION", "") or f"Articles from {site_name()}."
+    return settings.SITE_DESCRIPTION or f"Articles from {site_name()}."
 
 
 def json_ld_html(data: dict) -> SafeString:

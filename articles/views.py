@@ -56,48 +56,41 @@ class ArticleListView(PublicArticlesMixin, ListView):
         return context
 
 
-class TopicArticleListView(ArticleListView):
-    template_name = "articles/topic_detail.html"
+class TermArticleListView(ArticleListView):
+    """Public articles of one topic or tag."""
+
+    term_model: type[Topic] | type[Tag]
+    heading_format: str
 
     def get_queryset(self):
-        self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
-        return self.public_articles().filter(topic=self.topic)
+        self.term = get_object_or_404(self.term_model, slug=self.kwargs["slug"])
+        return self.public_articles().filter(**{self.term_model.article_lookup: self.term})
 
     def heading(self) -> str:
-        return f"Articles about {self.topic.name}"
+        return self.heading_format.format(name=self.term.name)
 
     def page_meta(self, page_number: int) -> seo.PageMeta:
         title = self.heading() + (f", page {page_number}" if page_number > 1 else "")
         return seo.PageMeta(
             title=title,
             description=f"{self.heading()} from {seo.site_name()}.",
-            canonical_url=seo.page_url(self.request, self.topic.get_absolute_url(), page_number),
+            canonical_url=seo.page_url(self.request, self.term.get_absolute_url(), page_number),
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(topic=self.topic, **kwargs)
+        return super().get_context_data(**{self.term_model._meta.model_name: self.term}, **kwargs)
 
 
-class TagArticleListView(ArticleListView):
+class TopicArticleListView(TermArticleListView):
+    template_name = "articles/topic_detail.html"
+    term_model = Topic
+    heading_format = "Articles about {name}"
+
+
+class TagArticleListView(TermArticleListView):
     template_name = "articles/tag_detail.html"
-
-    def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return self.public_articles().filter(tags=self.tag)
-
-    def heading(self) -> str:
-        return f"Articles tagged {self.tag.name}"
-
-    def page_meta(self, page_number: int) -> seo.PageMeta:
-        title = self.heading() + (f", page {page_number}" if page_number > 1 else "")
-        return seo.PageMeta(
-            title=title,
-            description=f"{self.heading()} on {seo.site_name()}.",
-            canonical_url=seo.page_url(self.request, self.tag.get_absolute_url(), page_number),
-        )
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(tag=self.tag, **kwargs)
+    term_model = Tag
+    heading_format = "Articles tagged {name}"
 
 
 class TopicListView(ListView):
