@@ -7,7 +7,7 @@ from .models import Article, Tag, Topic
 
 @admin.register(Article)
 class ArticleAdmin(MarkdownxModelAdmin):
-    list_display = ["title", "status", "published_at", "updated_at", "topic"]
+    list_display = ["title", "state", "published_at", "updated_at", "topic"]
     list_filter = ["status", "topic", "tags"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
@@ -22,6 +22,10 @@ class ArticleAdmin(MarkdownxModelAdmin):
         ("Search engines", {"fields": ["meta_description", "canonical_url"], "classes": ["collapse"]}),
         ("History", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]
+
+    @admin.display(description="Status", ordering="status")
+    def state(self, article):
+        return article.state
 
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:

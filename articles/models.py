@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
@@ -152,17 +151,13 @@ class Article(models.Model):
         ordering = ["-published_at", "-pk"]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_public_idx"),
-            models.Index(Lower("title"), name="article_title_lower_idx"),
         ]
 
     def __str__(self):
         return self.title
 
     def save(self, *args, touch=True, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(Article, self.title, SLUG_MAX_LENGTH, exclude_pk=self.pk)
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        self.fill_defaults()
         self.render()
         if touch:
             self.updated_at = timezone.now()
@@ -187,10 +182,21 @@ class Article(models.Model):
         """Meta description: the editor's, else the summary (typed or derived)."""
         return self.meta_description or self.excerpt
 
+    @property
+    def state(self) -> str:
+        """Draft, Scheduled or Published, as editors think of it."""
+        if self.status == self.Status.PUBLISHED and not self.is_public:
+            return "Scheduled"
+        return self.get_status_display()
+
     def clean(self):
         self.title = " ".join(self.title.split())
         if not self.title:
             raise ValidationError({"title": "An article needs a title."})
+        self.fill_defaults()  # before unique checks, so a blank slug is filled, not refused
+
+    def fill_defaults(self):
+        """A slug from the title, and publication now for a published article without a date."""
         if not self.slug:
             self.slug = unique_slug(Article, self.title, SLUG_MAX_LENGTH, exclude_pk=self.pk)
         if self.status == self.Status.PUBLISHED and self.published_at is None:

@@ -19,7 +19,7 @@ def test_changelist_shows_columns_and_filters(admin_client, make_article):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Listed article" in page
-    for column in ("column-status", "column-published_at", "column-updated_at", "column-topic"):
+    for column in ("column-state", "column-published_at", "column-updated_at", "column-topic"):
         assert column in page
     filters = [spec.title for spec in response.context["cl"].filter_specs]
     assert filters == ["status", "topic", "tags"]
@@ -83,3 +83,16 @@ def test_change_form_links_to_the_article_on_the_site(admin_client, make_article
     article = make_article(title="Visible")
     response = admin_client.get(reverse("admin:articles_article_change", args=[article.pk]))
     assert "View on site" in response.content.decode()
+
+
+def test_changelist_tells_scheduled_articles_from_published_ones(admin_client, make_article):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    make_article(title="Later", published_at=timezone.now() + timedelta(days=1))
+    make_article(title="Now")
+    make_article(title="Unfinished", status=Article.Status.DRAFT)
+    response = admin_client.get(reverse("admin:articles_article_changelist"))
+    states = {a.title: a.state for a in response.context["cl"].result_list}
+    assert states == {"Later": "Scheduled", "Now": "Published", "Unfinished": "Draft"}
