@@ -83,7 +83,6 @@ class ArticleWriter:
         # Bodies that still carry " ." link residue, re-resolved once every title is known.
         self._residue_bodies: dict[int, str] = {}
         self._written: list[int] = []
-        self._source_paths: dict[str, str] = {}
         self._local_hosts: set[str] = set()
 
     # -- public -----------------------------------------------------------------
@@ -159,7 +158,7 @@ class ArticleWriter:
         if article.status == Article.Status.PUBLISHED and article.published_at is None:
             article.published_at = self.now
         article.slug = self._slug_for(record, article, notes)
-        article.topic = self._topic(record.topic) if record.topic else None
+        article.topic = self._topic(record.topic, record.location) if record.topic else None
         article.author = self._user(record.author, notes) if record.author else None
         if record.link_residue:
             article.body = resolve_link_residue(record.body, self._titles.get_url)
@@ -186,7 +185,7 @@ class ArticleWriter:
         return slug
 
     def _save(self, article: Article, record: ArticleRecord, notes: list[str]) -> None:
-        tags = self._tags_for(record.tags)
+        tags = self._tags_for(record.tags, record.location)
         article.import_state = article_state(article, [tag.name for tag in tags])
         if record.updated_at:
             article.updated_at = record.updated_at
@@ -218,21 +217,23 @@ class ArticleWriter:
 
     # -- related rows -----------------------------------------------------------
 
-    def _topic(self, name: str) -> Topic:
-        key = name.casefold()
-        if key not in self._topics:
-            topic = Topic.objects.filter(name__iexact=name).first() or Topic.objects.create(name=name[:100])
-            self._topics[key] = topic
-        return self._topics[key]
+    def _topic(self, name: str, location: str) -> Topic:
+        return self._term(Topic, self._topics, name, location)
 
-    def _tags_for(self, names: list[str]) -> list[Tag]:
-        tags = []
-        for name in names:
-            key = name.casefold()
-            if key not in self._tags:
-                self._tags[key] = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name[:100])
-            tags.append(self._tags[key])
-        return tags
+    def _tags_for(self, names: list[str], location: str) -> list[Tag]:
+        return [self._term(Tag, self._tags, name, location) for name in names]
+
+    def _term(self, model, cache: dict, name: str, location: str):
+        """The topic or tag of that name, whatever its case; created when new."""
+        name = " ".join(name.split())
+        limit = model._meta.get_field("name").max_length
+        if len(name) > limit:
+            kind = model._meta.verbose_name
+            raise SourceError(location, f"{kind} {name[:40]!r}… is {len(name)} characters; the limit is {limit}")
+        key = name.casefold()
+        if key not in cache:
+            cache[key] = model.objects.filter(name__iexact=name).first() or model.objects.create(name=name)
+        return cache[key]
 
     def _tag_names(self, article: Article) -> list[str]:
         return list(article.tags.values_list("name", flat=True))

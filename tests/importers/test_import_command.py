@@ -279,3 +279,11 @@ def test_progress_bar_is_shown_on_a_terminal_only(db, write):
     plain = io.StringIO()
     call_command("import_articles", str(path.parent), stdout=plain)
     assert "files," not in plain.getvalue()
+
+
+def test_topic_or_tag_longer_than_allowed_is_refused_not_cut(run_import, write):
+    path = write("t.md", f"---\ntitle: T\ntopic: {'y' * 120}\ntags: [ok]\n---\nBody paragraph.\n")
+    result = run_import(path)
+    assert result.code == 1
+    assert f"{path}: topic 'yyyy" in result.err and "is 120 characters; the limit is 100" in result.err
+    assert snapshot() == ([], [], [], [])
