@@ -23,15 +23,34 @@ def test_sections_written_with_h2_stay_h2():
     assert html == '<h2 id="section">Section</h2>\n<h3 id="part">Part</h3>'
 
 
+@pytest.mark.parametrize(
+    "pathological",
+    [
+        "[" * 20000,
+        "[a](b " * 10000,
+        "".join("  " * i + "- x\n" for i in range(500)),
+        ">" * 5000 + " x",
+        "**a " * 20000,
+        "<div>" * 20000,
+    ],
+)
+def test_pathological_input_renders_without_error(pathological):
+    # Python-Markdown took 40 s on the first and crashed on the third; the time is
+    # measured by bench/, here only that nothing raises.
+    assert isinstance(render_markdown(pathological), str)
+
+
 def test_footnote_links_keep_their_classes():
     html = render_markdown("Claim[^1].\n\n[^1]: Source.")
     assert 'class="footnote-ref"' in html and 'class="footnote-backref"' in html
 
 
-def test_tables_use_align_attributes_not_styles():
+def test_table_alignment_is_the_only_style_kept():
     html = render_markdown("| a | b |\n|:--|--:|\n| 1 | 2 |")
-    assert '<th align="left">a</th>' in html
-    assert "style" not in html
+    assert '<th style="text-align:left">a</th>' in html
+    assert '<td style="text-align:right">2</td>' in html
+    hostile = render_markdown('<table><tr><td style="text-align:left;background:url(x)">c</td></tr></table>')
+    assert "style" not in hostile
 
 
 def test_fenced_code_keeps_its_language_class():
@@ -42,7 +61,7 @@ def test_fenced_code_keeps_its_language_class():
 
 def test_footnotes_render():
     html = render_markdown("Claim[^1].\n\n[^1]: Source.")
-    assert 'href="#fn:1"' in html and 'id="fn:1"' in html
+    assert 'href="#fn1"' in html and 'id="fn1"' in html and '<section class="footnotes">' in html
 
 
 @pytest.mark.parametrize(
@@ -68,9 +87,10 @@ def test_footnotes_render():
     ],
 )
 def test_hostile_html_does_not_survive(hostile):
-    html = render_markdown(hostile).lower()
-    for forbidden in ("<script", "onerror", "onclick", "javascript:", "data:", "<iframe", "<style", "style=",
-                      "<form", "<input", "<object", "<embed", "<svg", "<math", "<meta", "<base"):  # fmt: skip
+    html = render_markdown(hostile).lower().replace(" ", "")
+    for forbidden in ('href="javascript', 'src="javascript', 'href="data', 'src="data', "<script", "onerror=",
+                      "onclick=", "<iframe", "<style", "style=", "<form", "<input", "<object", "<embed", "<svg",
+                      "<math", "<meta", "<base"):  # fmt: skip
         assert forbidden not in html, (hostile, html)
 
 
