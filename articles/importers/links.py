@@ -6,9 +6,12 @@ link to it; otherwise the text stays and the stray dot goes. Links in imported
 Markdown that point at an imported item's old address are pointed at its new one.
 """
 
+import posixpath
 import re
 from collections.abc import Callable
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
+
+from django.utils.encoding import iri_to_uri
 
 from ..text import normalise_title
 from .scraped_text import RESIDUE_RE
@@ -58,23 +61,52 @@ def _closing(text: str) -> str:
 
 
 _MD_LINK_RE = re.compile(r"(\]\()(<?)([^)\s>]+)(>?)")
+_MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
-def rewrite_internal_links(body: str, new_path_for: Callable[[str], str | None], local_hosts: set[str]) -> str:
-    """Point Markdown links at old addresses of imported items to those items' new addresses."""
+def rewrite_links(body: str, resolve: Callable[[str], str | None]) -> str:
+    """Replace the target of every Markdown link for which `resolve` gives a new address."""
 
     def replace(match: re.Match) -> str:
-        url = match.group(3)
-        parts = urlsplit(url)
-        if parts.netloc and parts.netloc.lower() not in local_hosts:
-            return match.group(0)
-        if parts.scheme and parts.scheme not in {"http", "https"}:
-            return match.group(0)
-        path = parts.path or "/"
-        new = new_path_for(path + (f"?{parts.query}" if parts.query else "")) or new_path_for(path)
-        if not new:
-            return match.group(0)
-        fragment = f"#{parts.fragment}" if parts.fragment else ""
-        return f"{match.group(1)}{match.group(2)}{new}{fragment}{match.group(4)}"
+        new = resolve(match.group(3))
+        return f"{match.group(1)}{match.group(2)}{new}{match.group(4)}" if new else match.group(0)
 
     return _MD_LINK_RE.sub(replace, body)
+
+
+class ImportedAddresses:
+    """Where links to imported items should now point.
+
+    `redirects` maps old site paths (as stored in Redirect.old_path) to new ones;
+    `local_hosts` are the old site's host names, so absolute links to it count as
+    internal; `files` maps imported Markdown files (by path within the import) to
+    their articles' addresses, for links such as [x](../other-post.md).
+    """
+
+    def __init__(self, redirects: dict[str, str], local_hosts: set[str], files: dict[str, str]):
+        self.redirects, self.local_hosts, self.files = redirects, local_hosts, files
+
+    def __bool__(self) -> bool:
+        return bool(self.redirects or self.files)
+
+    def resolver(self, source_path: str) -> Callable[[str], str | None]:
+        """Resolve links found in the item imported from `source_path` (relative file links start there)."""
+        base = posixpath.dirname(source_path)
+
+        def resolve(url: str) -> str | None:
+            parts = urlsplit(url)
+            if parts.scheme and parts.scheme not in {"http", "https"}:
+                return None
+            if parts.netloc and parts.netloc.lower() not in self.local_hosts:
+                return None
+            fragment = f"#{parts.fragment}" if parts.fragment else ""
+            if not parts.netloc and parts.path.lower().endswith(_MARKDOWN_SUFFIXES):
+                new = self.files.get(posixpath.normpath(posixpath.join(base, unquote(parts.path))))
+            elif parts.path or parts.query:
+                path = iri_to_uri(parts.path or "/")
+                new = self.redirects.get(path + (f"?{parts.query}" if parts.query else "")) or self.redirects.get(path)
+            else:
+                new = None  # a link within the page
+            return new + fragment if new else None
+
+        return resolve

@@ -24,7 +24,7 @@ from django.utils.text import slugify
 
 from ..models import SLUG_MAX_LENGTH, Article, Tag, Topic, free_slug
 from ..text import make_slug
-from .links import resolve_link_residue, rewrite_internal_links, title_key
+from .links import ImportedAddresses, resolve_link_residue, rewrite_links, title_key
 from .records import ArticleRecord, SourceError
 
 
@@ -84,6 +84,7 @@ class ArticleWriter:
         self._residue_bodies: dict[int, str] = {}
         self._written: list[int] = []
         self._local_hosts: set[str] = set()
+        self._file_urls: dict[str, str] = {}
 
     # -- public -----------------------------------------------------------------
 
@@ -121,18 +122,18 @@ class ArticleWriter:
     def finish(self) -> int:
         """Resolve links that needed the whole run; returns how many articles changed."""
         changed = 0
-        paths = self._redirect_map()
+        addresses = ImportedAddresses(self._redirect_map(), self._local_hosts, self._file_urls)
         residue = self._residue_bodies
         for start in range(0, len(self._written), 500):
             chunk = self._written[start : start + 500]
             query = Q(pk__in=[pk for pk in chunk if pk in residue])
-            if paths:  # only bodies with a Markdown link can point at an old address
+            if addresses:  # only bodies with a Markdown link can point at another imported item
                 query |= Q(pk__in=chunk, body__contains="](")
             for article in Article.objects.filter(query).select_related("topic"):
                 body = article.body
                 if article.pk in residue:
                     body = resolve_link_residue(residue[article.pk], self._titles.get_url)
-                body = rewrite_internal_links(body, paths.get, self._local_hosts)
+                body = rewrite_links(body, addresses.resolver(_source_path(article.import_key)))
                 if body != article.body:
                     with transaction.atomic():
                         article.body = body
@@ -210,6 +211,7 @@ class ArticleWriter:
         self._written.append(article.pk)
         if record.link_residue:
             self._residue_bodies[article.pk] = record.body
+        self._file_urls[_source_path(record.import_key)] = article.get_absolute_url()
         if record.source_url:
             parts = urlsplit(record.source_url)
             if parts.netloc:
@@ -263,6 +265,11 @@ class _TitleIndex(dict):
     def get_url(self, key: str) -> str | None:
         slug = self.get(key)
         return reverse("articles:detail", kwargs={"slug": slug}) if slug else None
+
+
+def _source_path(import_key: str) -> str:
+    """The file path inside an import key such as "markdown:posts/a.md"."""
+    return import_key.split(":", 1)[-1]
 
 
 def _site_path(url: str) -> str:

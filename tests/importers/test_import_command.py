@@ -287,3 +287,15 @@ def test_topic_or_tag_longer_than_allowed_is_refused_not_cut(run_import, write):
     assert result.code == 1
     assert f"{path}: topic 'yyyy" in result.err and "is 120 characters; the limit is 100" in result.err
     assert snapshot() == ([], [], [], [])
+
+
+def test_relative_links_between_markdown_files_point_at_the_articles(run_import, write):
+    write("posts/a.md", "# Post A\n\nSee [B](../notes/b.md#part) and [C](c.md) and [top](#top).\n")
+    write("notes/b.md", "---\ntitle: Post B\nslug: bee\n---\nBack to [A](../posts/a.md).\n")
+    result = run_import(write("posts/c.md", "# Post C\n\nSee [missing](nowhere.md).\n").parent.parent)
+    assert result.code == 0, result.text
+    assert Article.objects.get(title="Post A").body == (
+        "See [B](/articles/bee/#part) and [C](/articles/post-c/) and [top](#top)."
+    )
+    assert Article.objects.get(title="Post B").body == "Back to [A](/articles/post-a/)."
+    assert Article.objects.get(title="Post C").body == "See [missing](nowhere.md)."
