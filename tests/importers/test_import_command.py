@@ -1,7 +1,11 @@
 """Behaviour shared by every format: idempotency, local edits, dry runs, atomicity, failures."""
 
 import io
+import os
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.contrib.redirects.models import Redirect
@@ -11,6 +15,7 @@ from articles.models import Article, Tag, Topic
 
 pytestmark = pytest.mark.django_db
 
+ROOT = Path(__file__).resolve().parent.parent.parent
 PAGE = "A title\n\nA title\n\nThe first paragraph of the body.\n\nanxiety\n\nAbout therapy\n"
 
 
@@ -299,3 +304,49 @@ def test_relative_links_between_markdown_files_point_at_the_articles(run_import,
     )
     assert Article.objects.get(title="Post B").body == "Back to [A](/articles/post-a/)."
     assert Article.objects.get(title="Post C").body == "See [missing](nowhere.md)."
+
+
+def test_invalid_front_matter_names_file_and_line_and_writes_nothing(run_import, write):
+    path = write("bad.md", "---\ntitle: Fine\ntags: [a, b\n---\nBody.\n")
+    good = write("good.md", "# Good\n\nBody.\n")
+    result = run_import("--atomic", path, good)
+    assert result.code == 1
+    assert f"{path}, line " in result.err and "not valid YAML" in result.err
+    assert snapshot() == ([], [], [], [])
+
+
+@pytest.fixture(scope="module")
+def cli_database(tmp_path_factory) -> Path:
+    """A migrated SQLite file for commands run as a user runs them, in a process of their own."""
+    database = tmp_path_factory.mktemp("cli") / "db.sqlite3"
+    assert _manage("migrate", "-v0", database=database).returncode == 0
+    return database
+
+
+def _manage(*args: str, database: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "DJANGO_SETTINGS_MODULE": "site_config.settings.test"}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["import_articles"],
+        ["import_articles", "--status", "bogus", "sample_content"],
+        ["import_articles", "--format", "pdf", "sample_content"],
+        ["import_articles", "does/not/exist.txt"],
+    ],
+)
+def test_usage_errors_exit_with_code_2_from_the_command_line(args, cli_database):
+    result = _manage(*args, database=cli_database)
+    assert result.returncode == 2, result.stderr
+    assert "error" in result.stderr.lower()
+
+
+def test_exit_code_1_from_the_command_line_when_an_item_fails(cli_database, write):
+    path = write("empty.txt", "")
+    result = _manage("import_articles", str(path), database=cli_database)
+    assert result.returncode == 1
+    assert f"{path}: is empty" in result.stderr
