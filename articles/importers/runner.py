@@ -1,5 +1,7 @@
 """Run an import: find the files, pick each one's format, hand records to the writer, report."""
 
+import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -166,6 +168,8 @@ class Importer:
             yield error
         except OSError as error:
             yield SourceError(source.location, f"cannot be read ({error.strerror or error})")
+        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+            yield SourceError(source.location, f"is damaged inside its .zip archive ({error})")
 
     def _format(self, source: SourceFile) -> str:
         if self.fmt != "auto":

@@ -350,3 +350,18 @@ def test_exit_code_1_from_the_command_line_when_an_item_fails(cli_database, writ
     result = _manage("import_articles", str(path), database=cli_database)
     assert result.returncode == 1
     assert f"{path}: is empty" in result.stderr
+
+
+def test_damaged_member_of_a_zip_fails_alone(run_import, tmp_path):
+    archive = tmp_path / "export.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("a.txt", PAGE)
+        zf.writestr("b.txt", PAGE.replace("A title", "B title") * 20)
+    data = bytearray(archive.read_bytes())
+    start = data.index(b"b.txt") + len(b"b.txt") + 20  # inside b.txt's compressed bytes
+    data[start : start + 8] = b"\xff" * 8
+    archive.write_bytes(bytes(data))
+    result = run_import(archive)
+    assert result.code == 1
+    assert f"{archive}:b.txt: is damaged inside its .zip archive" in result.err
+    assert list(Article.objects.values_list("title", flat=True)) == ["A title"]
