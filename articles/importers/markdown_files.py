@@ -1,4 +1,4 @@
-"""Markdown files with optional YAML front matter (Jekyll, Hugo, exports of this site) → ArticleRecord.
+"""Markdown files with optional front matter (Jekyll, Hugo, exports of this site) → ArticleRecord.
 
     ---
     title: Hello
@@ -7,10 +7,13 @@
     ---
     The body, in Markdown.
 
-Without front matter (or without a title in it) the first level-one heading is the title.
+Hugo's TOML front matter between '+++' lines is read too. Without front matter (or
+without a title in it) the first level-one heading is the title; a Jekyll file name such
+as 2024-05-01-my-post.md gives the date and slug the front matter leaves out.
 """
 
 import re
+import tomllib
 from datetime import date, datetime, time
 from urllib.parse import unquote, urlsplit
 
@@ -58,7 +61,27 @@ def parse(text: str, *, import_key: str, location: str) -> ArticleRecord:
         fields["title"], body = _heading_title(body)
     if not fields["title"]:
         raise SourceError(location, NO_TITLE)
+    _fill_from_file_name(fields, import_key)
     return ArticleRecord(import_key=import_key, location=location, body=clean_body(body), **fields)
+
+
+# Jekyll's _posts/2024-05-01-my-post.md: the name carries the date and the slug.
+_JEKYLL_NAME_RE = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[^/]+)\.(?:md|markdown)$", re.IGNORECASE)
+
+
+def _fill_from_file_name(fields: dict, import_key: str) -> None:
+    match = _JEKYLL_NAME_RE.search(import_key.rsplit("/", 1)[-1])
+    if not match:
+        return
+    if not fields.get("published_at"):
+        try:
+            day = date.fromisoformat(match["date"])
+        except ValueError:  # 2024-02-30-...: a name that only looks dated
+            day = None
+        if day:
+            fields["published_at"] = timezone.make_aware(datetime.combine(day, time.min))
+    if not fields.get("slug"):
+        fields["slug"] = match["slug"]
 
 
 def normalise_newlines(text: str) -> str:
@@ -79,16 +102,20 @@ def clean_body(body: str) -> str:
 
 
 def _split_front_matter(text: str, location: str) -> tuple["_FrontMatter", str]:
+    """YAML between '---' lines (Jekyll, Hugo, Eleventy...) or TOML between '+++' lines (Hugo)."""
     lines = text.split("\n")
-    if lines[0].rstrip(" \t") != "---":
+    opening = lines[0].rstrip(" \t")
+    if opening not in {"---", "+++"}:
         return _FrontMatter({}, [], location), text
+    closing = _CLOSING_LINES if opening == "---" else ("+++",)
     for end in range(1, len(lines)):
-        if lines[end].rstrip(" \t") in _CLOSING_LINES:
+        if lines[end].rstrip(" \t") in closing:
             break
     else:
-        raise SourceError(f"{location}, line 1", "the front matter that starts here has no closing '---' line")
-    yaml_lines = lines[1:end]
-    data = _load_yaml("\n".join(yaml_lines), location)
+        raise SourceError(f"{location}, line 1", f"the front matter that starts here has no closing '{opening}' line")
+    meta_lines = lines[1:end]
+    source = "\n".join(meta_lines)
+    data = _load_yaml(source, location) if opening == "---" else _load_toml(source, location)
     if data is None:
         data = {}  # "---\n---": empty front matter
     if not isinstance(data, dict):
@@ -96,7 +123,18 @@ def _split_front_matter(text: str, location: str) -> tuple["_FrontMatter", str]:
             f"{location}, line 2",
             f"front matter must be 'key: value' lines (like 'title: My article'), not a {_kind(data)}",
         )
-    return _FrontMatter(data, yaml_lines, location), "\n".join(lines[end + 1 :])
+    return _FrontMatter(data, meta_lines, location), "\n".join(lines[end + 1 :])
+
+
+def _load_toml(source: str, location: str) -> dict:
+    try:
+        return tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        # Python 3.14 has exc.lineno; before it the line is only in the message.
+        line = getattr(exc, "lineno", None) or int((re.search(r"line (\d+)", str(exc)) or [0, 0])[1])
+        where = f"{location}, line {line + 1}" if line else location
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise SourceError(where, f"front matter is not valid TOML: {message}") from None
 
 
 class _SafeLoader(yaml.SafeLoader):
@@ -173,7 +211,7 @@ class _FrontMatter:
         return keys[0], None
 
     def error(self, key: str, message: str) -> SourceError:
-        pattern = re.compile(rf"{re.escape(key)}\s*:", re.IGNORECASE)
+        pattern = re.compile(rf"{re.escape(key)}\s*[:=]", re.IGNORECASE)
         for number, line in enumerate(self.lines, start=2):
             if pattern.match(line):
                 return SourceError(f"{self.location}, line {number}", message)

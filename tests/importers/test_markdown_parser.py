@@ -5,6 +5,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 
 from articles.importers.markdown_files import NO_TITLE, parse
 from articles.importers.records import SourceError
@@ -404,3 +405,32 @@ def test_control_character_in_front_matter():
 def test_deeply_nested_front_matter():
     error = error_of(front("title: T\nx: " + "[" * 3000 + "]" * 3000))
     assert "nested too deeply" in error.message
+
+
+def test_hugo_toml_front_matter():
+    record = parse(
+        '+++\ntitle = "From Hugo"\ndate = 2024-05-01T09:30:00Z\ntags = ["a", "b"]\ndraft = true\n+++\nBody.\n',
+        import_key="markdown:post.md",
+        location="post.md",
+    )
+    assert (record.title, record.tags, record.status, record.body) == ("From Hugo", ["a", "b"], "draft", "Body.")
+    assert record.published_at == datetime(2024, 5, 1, 9, 30, tzinfo=UTC)
+
+
+def test_invalid_toml_names_the_file_line():
+    with pytest.raises(SourceError) as error:
+        parse('+++\ntitle = "ok"\ntags = [a, b]\n+++\nBody.\n', import_key="markdown:p.md", location="p.md")
+    assert error.value.location == "p.md, line 3"
+    assert "not valid TOML" in error.value.message
+
+
+def test_jekyll_file_name_gives_date_and_slug():
+    record = parse("---\ntitle: Post\n---\nBody.\n", import_key="markdown:_posts/2023-07-04-my-post.md", location="x")
+    assert record.slug == "my-post"
+    assert record.published_at == datetime(2023, 7, 4, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def test_front_matter_wins_over_the_jekyll_file_name():
+    text = "---\ntitle: Post\nslug: chosen\ndate: 2020-01-02\n---\nBody.\n"
+    record = parse(text, import_key="markdown:2023-07-04-my-post.md", location="x")
+    assert record.slug == "chosen" and record.published_at.date().isoformat() == "2020-01-02"
