@@ -71,7 +71,8 @@ _JEKYLL_NAME_RE = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[^/]+)\.(?:m
 
 def _fill_from_file_name(fields: dict, import_key: str) -> None:
     match = _JEKYLL_NAME_RE.search(import_key.rsplit("/", 1)[-1])
-    if not match:
+    # A file that names its slug (as export_articles writes it) is not a Jekyll post.
+    if not match or fields.get("slug"):
         return
     if not fields.get("published_at"):
         try:
