@@ -52,14 +52,20 @@ def test_unchanged_source_keeps_updated_at(run_import, write):
     assert Article.objects.get().updated_at == before
 
 
-def test_article_edited_in_the_admin_is_not_overwritten(run_import, write):
+@pytest.fixture
+def edited_then_changed(run_import, write):
+    """A page imported, edited in the admin, then changed at its source; returns its path."""
     path = write("page.txt", PAGE)
     run_import(path)
     article = Article.objects.get()
     article.body = "Edited by an editor."
     article.save()
     path.write_text(PAGE.replace("first paragraph", "new source text"))
-    result = run_import(path)
+    return path
+
+
+def test_article_edited_in_the_admin_is_not_overwritten(run_import, edited_then_changed):
+    result = run_import(edited_then_changed)
     assert result.code == 0
     assert "1 locally modified" in result.out
     assert "changed in the admin since the last import" in result.out and "--overwrite" in result.out
@@ -74,14 +80,8 @@ def test_tag_change_in_the_admin_counts_as_a_local_edit(run_import, write):
     assert "1 locally modified" in run_import(path).out
 
 
-def test_overwrite_replaces_a_local_edit(run_import, write):
-    path = write("page.txt", PAGE)
-    run_import(path)
-    article = Article.objects.get()
-    article.body = "Edited by an editor."
-    article.save()
-    path.write_text(PAGE.replace("first paragraph", "new source text"))
-    result = run_import("--overwrite", path)
+def test_overwrite_replaces_a_local_edit(run_import, edited_then_changed):
+    result = run_import("--overwrite", edited_then_changed)
     assert "1 updated" in result.out
     assert "new source text" in Article.objects.get().body
 
