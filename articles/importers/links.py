@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
-from django.utils.encoding import iri_to_uri
+from django.utils.encoding import escape_uri_path, iri_to_uri
 
 from ..text import normalise_title
 from .scraped_text import RESIDUE_RE
@@ -60,6 +60,19 @@ def _closing(text: str) -> str:
     return "" if text.rstrip().endswith((".", "!", "?")) else "."
 
 
+def site_path(url: str) -> str:
+    """'/old/', 'old/' or 'https://example.com/old/?p=1' → '/old/?p=1', encoded as Django's request path is.
+
+    RedirectFallbackMiddleware compares request.get_full_path(), which percent-encodes
+    the path, so '/café/' must be stored as '/caf%C3%A9/'. Decoding first keeps this idempotent.
+    """
+    parts = urlsplit(url.strip())
+    path = escape_uri_path(unquote(parts.path)) or "/"
+    if not path.startswith("/"):
+        path = "/" + path
+    return path + (f"?{iri_to_uri(parts.query)}" if parts.query else "")
+
+
 _MD_LINK_RE = re.compile(r"(\]\()(<?)([^)\s>]+)(>?)")
 _MARKDOWN_SUFFIXES = (".md", ".markdown")
 
@@ -103,8 +116,8 @@ class ImportedAddresses:
             if not parts.netloc and parts.path.lower().endswith(_MARKDOWN_SUFFIXES):
                 new = self.files.get(posixpath.normpath(posixpath.join(base, unquote(parts.path))))
             elif parts.path or parts.query:
-                path = iri_to_uri(parts.path or "/")
-                new = self.redirects.get(path + (f"?{parts.query}" if parts.query else "")) or self.redirects.get(path)
+                path = site_path(parts.path)
+                new = self.redirects.get(site_path(url.split("#", 1)[0])) or self.redirects.get(path)
             else:
                 new = None  # a link within the page
             return new + fragment if new else None

@@ -15,13 +15,12 @@ as 2024-05-01-my-post.md gives the date and slug the front matter leaves out.
 import re
 import tomllib
 from datetime import date, datetime, time
-from urllib.parse import unquote, urlsplit
 
 import yaml
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.encoding import escape_uri_path, iri_to_uri
 
+from .links import site_path
 from .records import ArticleRecord, SourceError
 
 NO_TITLE = "no title: add a 'title:' line to the front matter or start the file with '# Title'"
@@ -200,7 +199,7 @@ class _FrontMatter:
             "meta_description": meta_description,
             "author": self._text(AUTHOR_KEYS),
             "canonical_url": self._text(CANONICAL_KEYS),
-            "redirect_from": list(dict.fromkeys(_site_path(path) for path in self._list(REDIRECT_KEYS))),
+            "redirect_from": list(dict.fromkeys(site_path(path) for path in self._list(REDIRECT_KEYS))),
         }
 
     # -- lookup and errors
@@ -309,19 +308,6 @@ def _parse_datetime_text(text: str) -> datetime | None:
     except ValueError:  # well-formed but impossible, like 2024-02-30
         return None
     return parsed or (datetime.combine(day, time()) if day else None)
-
-
-def _site_path(value: str) -> str:
-    """'/old/', 'old/' or 'https://example.com/old/?p=1' → '/old/?p=1', encoded as Django's request path is.
-
-    RedirectFallbackMiddleware compares request.get_full_path(), which percent-encodes
-    the path, so '/café/' must be stored as '/caf%C3%A9/'. Decoding first keeps this idempotent.
-    """
-    parts = urlsplit(value.strip())
-    path = escape_uri_path(unquote(parts.path)) or "/"
-    if not path.startswith("/"):
-        path = "/" + path
-    return path + (f"?{iri_to_uri(parts.query)}" if parts.query else "")
 
 
 # -- title from a heading ----------------------------------------------------------

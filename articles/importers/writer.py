@@ -19,12 +19,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import iri_to_uri
 from django.utils.text import slugify
 
 from ..models import SLUG_MAX_LENGTH, Article, Tag, Topic, free_slug
 from ..text import make_slug
-from .links import ImportedAddresses, resolve_link_residue, rewrite_links, title_key
+from .links import ImportedAddresses, resolve_link_residue, rewrite_links, site_path, title_key
 from .records import ArticleRecord, SourceError
 
 
@@ -148,7 +147,7 @@ class ArticleWriter:
         return article.import_state != article_state(article, self._tag_names(article))
 
     def _apply(self, record: ArticleRecord, article: Article, notes: list[str]) -> None:
-        article.title = " ".join(record.title.split())
+        article.title = record.title  # clean() collapses its whitespace
         article.body = record.body
         article.summary = record.summary
         article.meta_description = record.meta_description
@@ -248,7 +247,7 @@ class ArticleWriter:
         return self._users[username]
 
     def _redirect(self, old: str, article: Article, notes: list[str]) -> None:
-        old_path = _site_path(old)
+        old_path = site_path(old)
         new_path = article.get_absolute_url()
         if not old_path or old_path == new_path:
             return
@@ -270,15 +269,6 @@ class _TitleIndex(dict):
 def _source_path(import_key: str) -> str:
     """The file path inside an import key such as "markdown:posts/a.md"."""
     return import_key.split(":", 1)[-1]
-
-
-def _site_path(url: str) -> str:
-    parts = urlsplit(url.strip())
-    path = parts.path or "/"
-    if not path.startswith("/"):
-        path = "/" + path
-    # Encoded as RedirectFallbackMiddleware sees request paths, so non-ASCII paths match.
-    return iri_to_uri(path + (f"?{parts.query}" if parts.query else ""))
 
 
 def _describe(error: ValidationError) -> str:
