@@ -37,7 +37,6 @@ class Outcome(StrEnum):
 @dataclass
 class WriteResult:
     outcome: Outcome
-    article: Article | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -98,7 +97,7 @@ class ArticleWriter:
         if known:
             edited = self._locally_modified(article)
             if edited and not self.overwrite:
-                return WriteResult(Outcome.LOCALLY_MODIFIED, article)
+                return WriteResult(Outcome.LOCALLY_MODIFIED)
             if not edited and known[1] == fingerprint:
                 return WriteResult(Outcome.UNCHANGED)  # --overwrite, but nothing to put back
         notes: list[str] = []
@@ -116,7 +115,7 @@ class ArticleWriter:
             raise
         self._slugs.discard(previous_slug)
         self._remember(record, article, fingerprint)
-        return WriteResult(Outcome.UPDATED if known else Outcome.CREATED, article, notes)
+        return WriteResult(Outcome.UPDATED if known else Outcome.CREATED, notes)
 
     def finish(self) -> int:
         """Resolve links that needed the whole run; returns how many articles changed."""
