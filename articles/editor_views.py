@@ -1,15 +1,22 @@
 """django-markdownx's preview and upload endpoints, for staff who may change articles only.
 
 markdownx's own views answer anyone and render with whatever function is configured;
-these wrap them so the preview is our sanitised renderer and anonymous visitors get 403.
+these replace them so the preview is our sanitised renderer, uploads are cleaned images
+(articles/uploads.py), and anonymous visitors get 403.
 """
 
+import logging
+
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.views import View
-from markdownx.views import ImageUploadView
 
 from .markdown import render_markdown
+from .uploads import store_image
+
+logger = logging.getLogger(__name__)
 
 EDITOR_PERMISSIONS = ("articles.add_article", "articles.change_article")
 
@@ -33,5 +40,25 @@ class PreviewView(StaffEditorMixin, View):
         return HttpResponse(render_markdown(request.POST["content"]))
 
 
-class UploadView(StaffEditorMixin, ImageUploadView):
+class UploadView(StaffEditorMixin, View):
+    """Answers markdownx's JS: {"image_code": "![](url)"} on success, {"error": message} otherwise.
+
+    markdownx.js parses every answer as JSON, whatever its status, so refusals are JSON too;
+    articles/static/articles/editor_uploads.js shows the message beside the editor.
+    """
+
     http_method_names = ["post"]
+
+    def handle_no_permission(self):
+        return JsonResponse({"error": "You may not upload images. Are you still logged in?"}, status=403)
+
+    def post(self, request):
+        upload = request.FILES.get("image")
+        if upload is None:
+            return JsonResponse({"error": "Send the image as the 'image' field."}, status=400)
+        try:
+            name = store_image(upload)
+        except ValidationError as error:
+            logger.info("Image upload by %s refused: %s", request.user, error.messages[0])
+            return JsonResponse({"error": error.messages[0]}, status=400)
+        return JsonResponse({"image_code": f"![]({default_storage.url(name)})"})

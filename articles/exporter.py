@@ -13,8 +13,8 @@ import yaml
 from django.conf import settings
 from django.contrib.redirects.models import Redirect
 
-from .importers.markdown_files import clean_body, normalise_newlines
 from .models import Article
+from .text import clean_body, normalise_newlines
 
 CHUNK_SIZE = 500
 # Longest file name, in UTF-8 bytes, before ".md" (file systems allow 255).

@@ -1,25 +1,71 @@
+import hashlib
+import json
+from datetime import UTC
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from .markdown import render_markdown
-from .text import first_paragraph_text, make_slug
+from .text import clean_body, first_paragraph_text, make_slug, normalise_newlines
 
 TITLE_MAX_LENGTH = 200
 SLUG_MAX_LENGTH = 200
+# Years a publication or update date may have: anything outside is a typo or a
+# placeholder (9999-12-31), and years near the ends overflow when converted to UTC.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+
+
+def validate_sane_date(value) -> None:
+    if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationError(
+            f"The year {value.year} is outside {EARLIEST_YEAR}–{LATEST_YEAR}; enter the real date.",
+            code="date_out_of_range",
+        )
+
+
+def validate_body_size(value: str) -> None:
+    """One size limit for every way a body arrives (admin, preview, import); see ARTICLE_BODY_MAX_BYTES."""
+    size, limit = len(value.encode()), settings.ARTICLE_BODY_MAX_BYTES
+    if size > limit:
+        raise ValidationError(
+            f"The body is {size:,} bytes; the limit is {limit:,}. Split it into several articles.",
+            code="body_too_large",
+        )
+
+
+def clean_slug(text: str, max_length: int = SLUG_MAX_LENGTH) -> str:
+    """The one form a typed or imported slug is stored in: lower case, letters kept, no stray - or _ at the ends.
+
+    Slugs are compared as stored, so "UPPERCASE-Slug" and "uppercase-slug" cannot be two
+    articles, and an exported slug reads back unchanged.
+    """
+    return slugify(text, allow_unicode=True)[:max_length].strip("-_")
+
+
+class TermQuerySet(models.QuerySet):
+    def public(self, now=None):
+        """Terms used by at least one public article: no other term may be named to the public."""
+        used = Article.objects.published(now).filter(**{self.model.article_lookup: models.OuterRef("pk")})
+        return self.filter(models.Exists(used))
 
 
 class Term(models.Model):
     """A name articles are grouped by, with its own public page."""
 
     name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    slug = models.SlugField(
+        max_length=100, unique=True, allow_unicode=True, blank=True, help_text="Leave blank to make it from the name."
+    )
 
     url_name: str  # the public list of its articles
     article_lookup: str  # how Article refers to it in a filter
+
+    objects = TermQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -29,12 +75,21 @@ class Term(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(type(self), self.name, 100, exclude_pk=self.pk)
+        self.normalise()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse(self.url_name, kwargs={"slug": self.slug})
+
+    def clean(self):
+        self.normalise()
+
+    def normalise(self):
+        self.name = " ".join(self.name.split())
+        model = type(self)
+        self.slug = clean_slug(self.slug, 100) or unique_slug(
+            model, self.name, 100, exclude_pk=self.pk, fallback=model._meta.model_name
+        )
 
 
 class Topic(Term):
@@ -58,6 +113,10 @@ class Tag(Term):
 def unique_slug(model, text: str, max_length: int, *, exclude_pk=None, fallback: str = "article") -> str:
     """A slug from `text` not yet used by `model`, adding -2, -3, ... when taken."""
     base = make_slug(text, max_length) or fallback
+    return free_slug_in_db(model, base, max_length, exclude_pk=exclude_pk)
+
+
+def free_slug_in_db(model, base: str, max_length: int, *, exclude_pk=None) -> str:
     taken = set(model.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True))
     return free_slug(base, taken, max_length)
 
@@ -105,7 +164,9 @@ class Article(models.Model):
         help_text="One or two plain sentences shown in lists and to search engines. "
         "Leave blank to use the start of the first paragraph.",
     )
-    body = MarkdownxField(help_text="Markdown. The preview shows exactly what readers will see.")
+    body = MarkdownxField(
+        validators=[validate_body_size], help_text="Markdown. The preview shows exactly what readers will see."
+    )
     body_html = models.TextField(editable=False, default="")
     excerpt = models.TextField(editable=False, default="", help_text="The summary, or one derived from the body.")
     status = models.CharField(
@@ -119,11 +180,12 @@ class Article(models.Model):
         null=True,
         blank=True,
         db_index=True,
+        validators=[validate_sane_date],
         help_text="When the article becomes public. A future time schedules it; "
         "blank means now, when the status is Published.",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False, validators=[validate_sane_date])
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )
@@ -140,8 +202,10 @@ class Article(models.Model):
         help_text="Only if this article's original lives at another address.",
     )
 
-    # Import bookkeeping (see articles/importers/writer.py).
+    # Import bookkeeping (see articles/importers/writer.py). The key names the source
+    # unambiguously (see importers/runner.py); the source is what an editor recognises.
     import_key = models.CharField(max_length=500, unique=True, null=True, blank=True, editable=False)
+    import_source = models.CharField("imported from", max_length=500, blank=True, editable=False)
     import_hash = models.CharField(max_length=64, blank=True, editable=False)
     import_state = models.CharField(max_length=64, blank=True, editable=False)
 
@@ -157,13 +221,14 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, touch=True, **kwargs):
+        self.normalise()
         self.fill_defaults()
         self.render()
         if touch:
             self.updated_at = timezone.now()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "body_html", "excerpt", "updated_at", "slug", "published_at"}
+            kwargs["update_fields"] = {*update_fields, *self.DERIVED_FIELDS}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -190,17 +255,69 @@ class Article(models.Model):
         return self.get_status_display()
 
     def clean(self):
-        self.title = " ".join(self.title.split())
+        self.normalise()
         if not self.title:
             raise ValidationError({"title": "An article needs a title."})
         self.fill_defaults()  # before unique checks, so a blank slug is filled, not refused
 
+    # Fields save() may change besides the ones asked for.
+    DERIVED_FIELDS = ("title", "slug", "body", "summary", "meta_description", "published_at", "body_html", "excerpt",
+                      "updated_at")  # fmt: skip
+
+    def normalise(self):
+        """Store every path's input the same way: the admin posts CRLF text and whole-second
+        times, files and exports give LF and microseconds. Equal content, equal fields."""
+        self.title = " ".join(self.title.split())
+        self.body = clean_body(self.body or "")
+        self.summary = normalise_newlines(self.summary).strip()
+        self.meta_description = " ".join(self.meta_description.split())
+        self.canonical_url = self.canonical_url.strip()
+        self.slug = clean_slug(self.slug or "")
+        if self.published_at is not None:
+            self.published_at = self.published_at.replace(microsecond=0)
+
     def fill_defaults(self):
         """A slug from the title, and publication now for a published article without a date."""
         if not self.slug:
-            self.slug = unique_slug(Article, self.title, SLUG_MAX_LENGTH, exclude_pk=self.pk)
+            self.slug = free_slug_in_db(Article, self.preferred_slug(), SLUG_MAX_LENGTH, exclude_pk=self.pk)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+            self.published_at = timezone.now().replace(microsecond=0)
+
+    def preferred_slug(self, wanted: str = "") -> str:
+        """The slug to aim for before uniqueness: the one asked for, else one from the title."""
+        return clean_slug(wanted) or make_slug(self.title, SLUG_MAX_LENGTH) or "article"
+
+    def publish(self):
+        """Make the article public: now, or at the time already set (which may schedule it)."""
+        self.status = self.Status.PUBLISHED
+        self.fill_defaults()
+
+    # -- import bookkeeping
+
+    def content_fingerprint(self, tag_names=None) -> str:
+        """Hash of everything an editor can change. Stored at import (import_state); when it
+        differs later, the article was edited since and a re-import leaves it alone."""
+        if tag_names is None:
+            tag_names = self.tags.values_list("name", flat=True) if self.pk else []
+        self.normalise()  # so an unsaved form's CRLF text hashes as it will be stored
+        data = [
+            self.title,
+            self.slug,
+            self.summary,
+            self.body,
+            self.status,
+            self.published_at.astimezone(UTC).isoformat() if self.published_at else "",
+            self.topic.name if self.topic_id else "",
+            sorted(tag_names),
+            self.meta_description,
+            self.canonical_url,
+            self.author_id,
+        ]
+        return hashlib.sha256(json.dumps(data, default=str, ensure_ascii=False).encode()).hexdigest()
+
+    @property
+    def edited_since_import(self) -> bool:
+        return bool(self.import_state) and self.import_state != self.content_fingerprint()
 
     def render(self):
         """Derive the stored HTML and excerpt from the editable fields."""

@@ -45,3 +45,20 @@ def normalise_title(title: str) -> str:
     """Key for matching titles regardless of case, spacing and curly quotes."""
     title = title.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     return collapse_whitespace(title).casefold()
+
+
+def normalise_newlines(text: str) -> str:
+    """\\r\\n (browsers' textareas, Windows files) and lone \\r (old Mac files) become \\n."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def clean_body(body: str) -> str:
+    """An article body as stored: \n line endings, no blank lines before or after it.
+
+    Only whole blank lines go at the start: the first line's indentation may be an indented code block.
+    """
+    lines = normalise_newlines(body).split("\n")
+    start = 0
+    while start < len(lines) and not lines[start].strip(" \t"):
+        start += 1
+    return "\n".join(lines[start:]).rstrip(" \t\n")

@@ -1,7 +1,4 @@
-from django.conf import settings
-from django.contrib.redirects.models import Redirect
 from django.db.models import Count, Q
-from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import add_never_cache_headers
@@ -24,15 +21,6 @@ class ArticleListView(PublicArticlesMixin, ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     paginate_by = PAGE_SIZE
-
-    def get(self, request, *args, **kwargs):
-        # Old WordPress addresses such as /?p=123 hit the home page, so the 404-only
-        # RedirectFallbackMiddleware never sees them.
-        if "p" in request.GET:
-            redirect = Redirect.objects.filter(site_id=settings.SITE_ID, old_path=request.get_full_path()).first()
-            if redirect and redirect.new_path:
-                return HttpResponsePermanentRedirect(redirect.new_path)
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return self.public_articles()
@@ -57,13 +45,13 @@ class ArticleListView(PublicArticlesMixin, ListView):
 
 
 class TermArticleListView(ArticleListView):
-    """Public articles of one topic or tag."""
+    """Public articles of one topic or tag; 404 when it has none, so its name is not shown."""
 
     term_model: type[Topic] | type[Tag]
     heading_format: str
 
     def get_queryset(self):
-        self.term = get_object_or_404(self.term_model, slug=self.kwargs["slug"])
+        self.term = get_object_or_404(self.term_model.objects.public(), slug=self.kwargs["slug"])
         return self.public_articles().filter(**{self.term_model.article_lookup: self.term})
 
     def heading(self) -> str:

@@ -1,11 +1,10 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static as static_url
 from django.urls import include, path
 
-from articles import editor_views
+from articles import editor_views, uploads
 
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME
@@ -23,8 +22,7 @@ urlpatterns = [
     # Same names as markdownx.urls, so its widget finds them.
     path("markdownx/markdownify/", editor_views.PreviewView.as_view(), name="markdownx_markdownify"),
     path("markdownx/upload/", editor_views.UploadView.as_view(), name="markdownx_upload"),
+    # Uploaded images, in every environment: only image files of the upload folder, with safe headers.
+    *uploads.media_urlpatterns(),
     path("", include("articles.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

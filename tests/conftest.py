@@ -1,8 +1,11 @@
+import re
 from datetime import timedelta
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from articles.models import Article
@@ -48,3 +51,78 @@ def editor(django_user_model):
 @pytest.fixture
 def seed_dir():
     return SEEDS
+
+
+@pytest.fixture
+def browser_post():
+    """Submit an admin form the way a browser does: every field as rendered, textareas with CRLF."""
+    from bs4 import BeautifulSoup
+
+    def submit(client, url, changes=None, *, form_id=None):
+        page = BeautifulSoup(client.get(url).content, "lxml")
+        # The admin's change form is "<model>_form"; the header's logout form is a POST form too.
+        form = page.find("form", id=form_id or re.compile(r"_form$"))
+        data: dict[str, list[str]] = {}
+        for element in form.find_all(["input", "textarea", "select"]):
+            name = element.get("name")
+            if not name or element.has_attr("disabled"):
+                continue
+            if element.name == "textarea":
+                text = element.get_text()
+                text = text[1:] if text.startswith("\n") else text  # HTML drops the newline after <textarea>
+                value = [text.replace("\r\n", "\n").replace("\n", "\r\n")]
+            elif element.name == "select":
+                value = [option.get("value", option.get_text()) for option in element.find_all("option", selected=True)]
+            elif element.get("type") in {"checkbox", "radio"}:
+                value = [element.get("value", "on")] if element.has_attr("checked") else []
+            elif element.get("type") in {"submit", "button", "file"}:
+                continue
+            else:
+                value = [element.get("value", "")]
+            data.setdefault(name, []).extend(value)
+        for name, value in (changes or {}).items():
+            data[name] = value if isinstance(value, list) else [value]
+        return client.post(url, data)
+
+    return submit
+
+
+class ImportRun:
+    def __init__(self, code: int, out: str, err: str):
+        self.code, self.out, self.err = code, out, err
+
+    @property
+    def text(self) -> str:
+        return self.out + self.err
+
+
+@pytest.fixture
+def run_import(db):
+    """Run `manage.py import_articles` and return its exit code and output."""
+
+    def run(*args) -> ImportRun:
+        out, err = StringIO(), StringIO()
+        try:
+            call_command("import_articles", *[str(arg) for arg in args], stdout=out, stderr=err)
+        except CommandError as error:
+            err.write(f"{error}\n")
+            return ImportRun(error.returncode, out.getvalue(), err.getvalue())
+        return ImportRun(0, out.getvalue(), err.getvalue())
+
+    return run
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write a file under a fresh folder and return its path."""
+
+    def write_file(name: str, content: str | bytes) -> object:
+        path = tmp_path / "in" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            path.write_bytes(content)
+        return path
+
+    return write_file

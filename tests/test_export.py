@@ -200,11 +200,11 @@ def test_exported_file_parses_back_to_the_same_values(tmp_path, full_article):
     assert record.body == "Start with what you want from therapy.\n\n## Credentials\n\nAsk about licences."
 
 
-def test_file_names_never_collide(tmp_path):
-    first = make("One", slug="Same")
-    second = make("Two", slug="same")
+def test_file_names_never_collide_on_case_insensitive_file_systems(tmp_path):
+    first = make("One", slug="strasse")
+    second = make("Two", slug="straße")  # the same name to a file system that folds case
     export(tmp_path)
-    assert sorted(files_in(tmp_path)) == ["Same.md", f"same-{second.pk}.md"]
+    assert sorted(files_in(tmp_path)) == ["strasse.md", f"straße-{second.pk}.md"]
     assert first.pk < second.pk
 
 

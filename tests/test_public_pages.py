@@ -462,10 +462,12 @@ def test_tag_page_lists_only_its_public_articles(client):
     assert "Untagged" not in parsed.text
 
 
-def test_empty_topic_shows_the_empty_state(client):
+def test_a_topic_without_public_articles_is_not_found(client):
     topic = Topic.objects.create(name="Nothing yet")
 
-    assert "Nothing has been published here yet" in page(client.get(topic.get_absolute_url())).text
+    response = client.get(topic.get_absolute_url())
+
+    assert response.status_code == 404 and "Nothing yet" not in response.content.decode()
 
 
 def test_topic_index_lists_topics_with_public_articles(client):

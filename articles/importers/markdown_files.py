@@ -17,9 +17,12 @@ import tomllib
 from datetime import date, datetime, time
 
 import yaml
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from ..models import validate_sane_date
+from ..text import clean_body, normalise_newlines
 from .links import site_path
 from .records import ArticleRecord, SourceError
 
@@ -82,20 +85,6 @@ def _fill_from_file_name(fields: dict, import_key: str) -> None:
             fields["published_at"] = timezone.make_aware(datetime.combine(day, time.min))
     if not fields.get("slug"):
         fields["slug"] = match["slug"]
-
-
-def normalise_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def clean_body(body: str) -> str:
-    """The body without leading or trailing blank lines; the exporter writes bodies the same way."""
-    lines = normalise_newlines(body).split("\n")
-    start = 0
-    # Only whole blank lines go: the first line's indentation may be an indented code block.
-    while start < len(lines) and not lines[start].strip(" \t"):
-        start += 1
-    return "\n".join(lines[start:]).rstrip(" \t\n")
 
 
 # -- front matter ----------------------------------------------------------------
@@ -255,6 +244,10 @@ class _FrontMatter:
             value = datetime.combine(value, time())
         if not isinstance(value, datetime):
             raise self.error(key, f"'{key}' must be {DATE_FORMS}")
+        try:
+            validate_sane_date(value)  # before make_aware, which can overflow at the calendar's ends
+        except ValidationError as exc:
+            raise self.error(key, f"'{key}': {exc.messages[0]}") from None
         if timezone.is_naive(value):
             value = timezone.make_aware(value, timezone.get_default_timezone())
         return value

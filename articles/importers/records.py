@@ -47,11 +47,21 @@ class ArticleRecord:
     link_residue: bool = False
     # Notes for the report (e.g. "decoded as Windows-1252").
     notes: list[str] = field(default_factory=list)
+    # The key an earlier version of the importer gave this item; an article stored
+    # under it is adopted (and re-keyed) instead of being duplicated.
+    legacy_key: str = ""
+    # Why the item must not be public whatever --status says (a password-protected post).
+    draft_reason: str = ""
+    # What the editor sees as "imported from": the --source name, a folder, a WordPress site.
+    source_name: str = ""
+    # The file's path within what was imported; relative links between files resolve against it.
+    source_path: str = ""
 
     def fingerprint(self) -> str:
         """Hash of everything that ends up in the article; equal hashes mean nothing to update."""
         data = asdict(self)
-        del data["location"], data["notes"]
+        for bookkeeping in ("location", "notes", "legacy_key", "source_name", "source_path"):
+            del data[bookkeeping]
         payload = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
         return hashlib.sha256(payload.encode()).hexdigest()
 

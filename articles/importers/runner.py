@@ -1,5 +1,6 @@
 """Run an import: find the files, pick each one's format, hand records to the writer, report."""
 
+import hashlib
 import zipfile
 import zlib
 from collections import Counter
@@ -19,6 +20,7 @@ from .writer import ArticleWriter, Outcome
 FORMATS = ("text", "markdown", "wordpress")
 _SUFFIX_FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".xml": "wordpress"}
 BATCH_SIZE = 100
+KEY_MAX_LENGTH = 500  # Article.import_key
 COUNTED = ("created", "updated", "unchanged", "locally modified", "skipped", "failed")
 
 
@@ -82,9 +84,11 @@ class Importer:
         overwrite: bool = False,
         include_pages: bool = False,
         max_file_size: int,
+        source: str = "",
         progress: Callable[[int, int, int], None] | None = None,
     ):
         self.fmt = fmt
+        self.source = source
         self.status = status
         self.overwrite = overwrite
         self.include_pages = include_pages
@@ -120,7 +124,17 @@ class Importer:
                         items += 1
                         self.progress(done - 1, len(sources), items)
                 self.progress(done, len(sources), items)
-            report.links_resolved = writer.finish()
+            self._finish(writer, report)
+
+    def _finish(self, writer: ArticleWriter, report: ImportReport) -> None:
+        """The final pass over links between articles; its failures are failures of the run."""
+        try:
+            with transaction.atomic():
+                report.links_resolved = writer.finish()
+        except DatabaseError as error:
+            report.fail(SourceError("the final pass over links between articles", f"failed ({error}); run again"))
+        for failure in writer.failures:
+            report.fail(failure)
 
     def _handle(self, item: ArticleRecord | Skipped | SourceError, writer: ArticleWriter, report: ImportReport):
         if isinstance(item, SourceError):
@@ -161,7 +175,10 @@ class Importer:
                 )
             text, notes = decode_text(source.read(), source.location)
             parse = scraped_text.parse if fmt == "text" else markdown_files.parse
-            record = parse(text, import_key=f"{fmt}:{source.key_path}", location=source.location)
+            record = parse(text, import_key=self._file_key(source), location=source.location)
+            record.source_name = self.source or str(source.root)
+            record.source_path = source.key_path
+            record.legacy_key = f"{fmt}:{source.key_path}"  # before sources were named
             record.notes.extend(notes)
             yield record
         except SourceError as error:
@@ -170,6 +187,12 @@ class Importer:
             yield SourceError(source.location, f"cannot be read ({error.strerror or error})")
         except (zipfile.BadZipFile, zlib.error, EOFError) as error:
             yield SourceError(source.location, f"is damaged inside its .zip archive ({error})")
+
+    def _file_key(self, source: SourceFile) -> str:
+        """What identifies a file across runs: its path within a named --source, else its resolved
+        path, so two folders' index.md never collide and one file reached two ways is one article."""
+        key = f"source:{self.source}:{source.key_path}" if self.source else f"file:{source.identity}"
+        return key if len(key) <= KEY_MAX_LENGTH else f"{key[:20]}…sha256:{hashlib.sha256(key.encode()).hexdigest()}"
 
     def _format(self, source: SourceFile) -> str:
         if self.fmt != "auto":
@@ -189,6 +212,13 @@ class Importer:
 
     def _wordpress_items(self, source: SourceFile) -> Iterable[ArticleRecord | Skipped | SourceError]:
         with source.open() as stream:
-            yield from iter_items(
-                stream, location=source.location, include_pages=self.include_pages, max_item_size=self.max_file_size
-            )
+            for item in iter_items(
+                stream,
+                location=source.location,
+                include_pages=self.include_pages,
+                max_item_size=self.max_file_size,
+                source_name=self.source or source.identity,
+            ):
+                if isinstance(item, ArticleRecord):
+                    item.source_name = self.source or item.source_name or source.identity
+                yield item

@@ -13,12 +13,22 @@ SUPPORTED_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".xml"}
 
 @dataclass
 class SourceFile:
-    """One file to import. `key_path` is relative to what was named on the command line."""
+    """One file to import.
+
+    `key_path` is relative to what was named on the command line (relative links between
+    Markdown files resolve against it); `root` is that name resolved (a file's folder), so
+    `identity` is the same whichever path reached the file.
+    """
 
     key_path: str
     location: str
     size: int
     open: Callable[[], BinaryIO]
+    root: Path
+
+    @property
+    def identity(self) -> str:
+        return f"{self.root.as_posix().rstrip('/')}/{self.key_path}"
 
     @property
     def suffix(self) -> str:
@@ -41,28 +51,29 @@ def iter_sources(paths: list[Path]) -> Iterator[SourceFile | SourceError]:
     """
     for path in paths:
         if path.is_dir():
+            root = path.resolve()
             for child in sorted(path.rglob("*")):
                 relative = child.relative_to(path)
                 if child.is_file() and not _hidden(relative.parts):
                     if child.suffix.lower() == ".zip":
-                        yield from _zip_members(child, prefix=relative.as_posix() + "/")
+                        yield from _zip_members(child, prefix=relative.as_posix() + "/", root=root)
                     elif child.suffix.lower() in SUPPORTED_SUFFIXES:
-                        yield _file(child, relative.as_posix())
+                        yield _file(child, relative.as_posix(), root)
         elif path.suffix.lower() == ".zip":
-            yield from _zip_members(path, prefix="")
+            yield from _zip_members(path, prefix="", root=path.resolve())  # the archive is the folder
         else:
-            yield _file(path, path.name)
+            yield _file(path, path.name, path.resolve().parent)
 
 
-def _file(path: Path, key_path: str) -> SourceFile | SourceError:
+def _file(path: Path, key_path: str, root: Path) -> SourceFile | SourceError:
     try:
         size = path.stat().st_size
     except OSError as exc:
         return SourceError(str(path), f"cannot be read ({exc.strerror})")
-    return SourceFile(key_path=key_path, location=str(path), size=size, open=lambda: path.open("rb"))
+    return SourceFile(key_path=key_path, location=str(path), size=size, open=lambda: path.open("rb"), root=root)
 
 
-def _zip_members(path: Path, *, prefix: str) -> Iterator[SourceFile | SourceError]:
+def _zip_members(path: Path, *, prefix: str, root: Path) -> Iterator[SourceFile | SourceError]:
     try:
         archive = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile) as exc:
@@ -78,6 +89,7 @@ def _zip_members(path: Path, *, prefix: str) -> Iterator[SourceFile | SourceErro
                 location=f"{path}:{info.filename}",
                 size=info.file_size,
                 open=lambda info=info: _open_member(path, info),
+                root=root,
             )
 
 

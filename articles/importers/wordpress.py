@@ -4,10 +4,17 @@ The file is streamed through expat, via defusedxml's parser, with a small target
 that keeps only the fields of the <item> being read: memory stays flat however
 large the export. DTDs and entity declarations are refused outright: WordPress
 never writes them, and they are how "billion laughs" and external-file attacks work.
+
+Every post WordPress holds arrives (pages with include_pages): two posts may share a
+guid, a post may have no title or no content. Only what readers could not see stays
+out of public view: drafts, private, pending, trashed and password-protected posts
+are imported as drafts, with a note saying why.
 """
 
+import hashlib
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
@@ -16,7 +23,9 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 
-from ..text import strip_tags
+from ..markdown import render_markdown
+from ..models import TITLE_MAX_LENGTH
+from ..text import strip_tags, truncate_words_at
 from .html_to_markdown import html_to_markdown
 from .records import ArticleRecord, Skipped, SourceError
 
@@ -30,7 +39,7 @@ _OTHER_NS = {"http://purl.org/rss/1.0/modules/content/": "content", "http://purl
 _ITEM_FIELDS = {
     "title", "link", "guid", "category", "dc:creator", "content:encoded", "excerpt:encoded",
     "wp:post_id", "wp:post_date", "wp:post_date_gmt", "wp:post_modified", "wp:post_modified_gmt",
-    "wp:status", "wp:post_name", "wp:post_type",
+    "wp:status", "wp:post_name", "wp:post_type", "wp:post_password",
 }  # fmt: skip
 _CHANNEL_FIELDS = {"wp:base_site_url", "wp:base_blog_url"}
 # SEO plugins' post meta, in order of preference.
@@ -42,6 +51,13 @@ _FIELD_NAMES = {"content:encoded": "content", "excerpt:encoded": "excerpt", "wp:
 
 _ZERO_DATE = "0000-00-00 00:00:00"
 _UNCATEGORIZED = {"uncategorized"}
+KEY_MAX_LENGTH = 500  # Article.import_key
+
+# A post without a title is named after its first words, within these limits.
+TITLE_WORDS, TITLE_CHARS = 8, 60
+_URL_WORD_RE = re.compile(r"<?https?://", re.IGNORECASE)
+# An article needs a body; a post with none gets this one, and becomes a draft.
+EMPTY_BODY = "*This post was empty in WordPress.*"
 
 
 def looks_like_wxr(head: bytes) -> bool:
@@ -163,26 +179,46 @@ class _Refused(Exception):
     """Raised inside expat's callbacks; turned into a SourceError with the line."""
 
 
+@dataclass
+class _Run:
+    """One file's options, and what its earlier items claimed."""
+
+    location: str
+    include_pages: bool
+    max_item_size: int | None
+    source_name: str
+    keys: dict[str, int] = field(default_factory=dict)  # import key -> the item number that has it
+    legacy_guids: set[str] = field(default_factory=set)  # guids already given out as a legacy key
+
+
 def iter_items(
-    stream: BinaryIO, *, location: str, include_pages: bool = False, max_item_size: int | None = None
+    stream: BinaryIO,
+    *,
+    location: str,
+    include_pages: bool = False,
+    max_item_size: int | None = None,
+    source_name: str = "",
 ) -> Iterator[ArticleRecord | Skipped | SourceError]:
     """Yield one result per <item> of a WXR file, in file order.
 
+    `source_name` names the site in import keys when the export does not (no
+    wp:base_blog_url or wp:base_site_url); `location` stands in when it is empty.
     Problems with one item are yielded as SourceError so the rest can go on; a file
     that cannot be read as a safe, well-formed WordPress export raises SourceError.
     """
+    run = _Run(location, include_pages, max_item_size, source_name.strip() or location)
     target = _Target(max_item_size)
     parser = target.parser = _Parser(target=target, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     error = None
     try:
         while chunk := stream.read(CHUNK_SIZE):
             parser.feed(chunk)
-            yield from _drain(target, location, include_pages, max_item_size)
+            yield from _drain(target, run)
         parser.close()
     except (ParseError, EntitiesForbidden, ExternalReferenceForbidden, _Refused) as exc:
         error = _file_error(exc, location, parser.parser)
     # Items completed before a fatal error still come out, wherever the chunk boundaries fell.
-    yield from _drain(target, location, include_pages, max_item_size)
+    yield from _drain(target, run)
     if error is not None:
         raise error
 
@@ -205,37 +241,44 @@ def _file_error(exc: Exception, location: str, expat) -> SourceError:
     return SourceError(where, str(exc))
 
 
-def _drain(target: _Target, *args) -> Iterator[ArticleRecord | Skipped | SourceError]:
+def _drain(target: _Target, run: _Run) -> Iterator[ArticleRecord | Skipped | SourceError]:
     items, target.items = target.items, []
     for item in items:
-        yield _convert(item, target.channel, *args)
+        yield _convert(item, target.channel, run)
 
 
-def _convert(
-    item: dict, channel: dict, location: str, include_pages: bool, max_item_size: int | None
-) -> ArticleRecord | Skipped | SourceError:
-    loc = f"{location}, item {item['_n']} (line {item['_line']})"
+def _convert(item: dict, channel: dict, run: _Run) -> ArticleRecord | Skipped | SourceError:
+    loc = f"{run.location}, item {item['_n']} (line {item['_line']})"
     post_type = item.get("wp:post_type") or "post"
-    if post_type != "post" and not (post_type == "page" and include_pages):
+    if post_type != "post" and not (post_type == "page" and run.include_pages):
         return Skipped(loc, post_type)
     if "_too_big" in item:
-        field, size = item["_too_big"]
-        what = _FIELD_NAMES.get(field, field)
-        return SourceError(loc, f"{what} is {size} bytes, over the {max_item_size} byte limit (IMPORT_MAX_FILE_SIZE)")
-    title = strip_tags(item.get("title", ""))
-    if not title:
-        return SourceError(loc, "has no title; give it one in WordPress or skip it")
-
-    import_key = _import_key(item, channel)
-    if import_key is None:
-        return SourceError(loc, "has neither a guid nor a wp:post_id, so a re-import could not recognise it")
+        field_name, size = item["_too_big"]
+        what = _FIELD_NAMES.get(field_name, field_name)
+        return SourceError(
+            loc, f"{what} is {size} bytes, over the {run.max_item_size} byte limit (IMPORT_MAX_FILE_SIZE)"
+        )
+    keys = _keys(item, channel, run, loc)
+    if isinstance(keys, SourceError):
+        return keys
+    import_key, legacy_key = keys
 
     notes: list[str] = []
-    status, published_at = _status_and_date(item, notes)
     try:
         body = html_to_markdown(item.get("content:encoded", ""), notes)
     except RecursionError:
         return SourceError(loc, "its HTML is nested too deeply to convert")
+    title = _title(item, body, notes)
+    hidden: list[str] = []  # why it must be a draft, whatever its WordPress status
+    if not body.strip():
+        # WordPress publishes a post with only a title; an article needs a body, and an empty
+        # page should not go public unseen. An editor writes it, or deletes it.
+        body = EMPTY_BODY
+        hidden.append("has no content in WordPress; imported as a draft with a placeholder body")
+    if item.get("wp:post_password"):  # WordPress showed it only to readers who had the password
+        hidden.append("was password-protected in WordPress; imported as a draft")
+    status, published_at = _status_and_date(item, notes, hidden)
+    private = ["was private in WordPress"] if item.get("wp:status") == "private" else []
     meta = {key: values[0] for key, values in item["meta"].items()}
     canonical = next((meta[key] for key in _CANONICAL_KEYS if key in meta), "")
     if canonical and urlsplit(canonical).scheme not in {"http", "https"}:
@@ -245,6 +288,7 @@ def _convert(
     url = item.get("link") or (item.get("guid", "") if item.get("guid_is_permalink") else "")
     return ArticleRecord(
         import_key=import_key,
+        legacy_key=legacy_key,
         location=loc,
         title=title,
         body=body,
@@ -261,34 +305,122 @@ def _convert(
         redirect_from=_old_paths(url, item.get("wp:post_name", ""), item["meta"].get(_OLD_SLUG_KEY, [])),
         source_url=url,
         notes=list(dict.fromkeys(notes)),
+        draft_reason="; ".join(hidden + private),
     )
 
 
-def _import_key(item: dict, channel: dict) -> str | None:
-    if item.get("guid"):
-        return f"wordpress:{item['guid']}"
-    if item.get("wp:post_id"):
-        site = channel.get("wp:base_site_url") or channel.get("wp:base_blog_url", "")
-        return f"wordpress:{site}:{item['wp:post_id']}"
-    return None
+def _keys(item: dict, channel: dict, run: _Run, loc: str) -> tuple[str, str] | SourceError:
+    """The item's import key, and the key earlier versions of this importer gave it ("" if the same).
+
+    A post is its site and its wp:post_id: guids are not unique in real exports (plugins
+    that duplicate posts copy it, posts imported from another blog keep theirs), so two
+    posts keyed by guid overwrote each other and every re-import flipped between them.
+    Earlier versions keyed by guid, else by the raw base URL and post id: an article
+    stored under that key is adopted. Of posts sharing a guid only the first adopts it.
+    """
+    guid, post_id = item.get("guid", ""), item.get("wp:post_id", "")
+    if post_id:
+        key, what, value = f"wordpress:{_site(channel, run.source_name)}:{post_id}", "wp:post_id", post_id
+    elif guid:  # very old or hand-made exports
+        key, what, value = f"wordpress:{guid}", "guid", guid
+    else:
+        return SourceError(loc, "has neither a guid nor a wp:post_id, so a re-import could not recognise it")
+    if len(key) > KEY_MAX_LENGTH:
+        key = f"wordpress:sha256:{hashlib.sha256(key.encode()).hexdigest()}"
+    first = run.keys.setdefault(key, item["_n"])
+    if first != item["_n"]:
+        return SourceError(
+            loc, f"repeats the {what} of item {first} ({value}): one post twice; item {first} is imported"
+        )
+    if guid:
+        legacy = f"wordpress:{guid}" if guid not in run.legacy_guids else ""
+        run.legacy_guids.add(guid)
+    else:
+        old_site = channel.get("wp:base_site_url") or channel.get("wp:base_blog_url", "")
+        legacy = f"wordpress:{old_site}:{post_id}"
+    return key, "" if legacy == key else legacy
 
 
-def _status_and_date(item: dict, notes: list[str]) -> tuple[str, datetime | None]:
-    """WordPress's publish and future (scheduled) become published; every other status is a draft."""
+def _site(channel: dict, fallback: str) -> str:
+    """The exported site, as import keys name it.
+
+    wp:base_blog_url is the site's own address. wp:base_site_url is the same on a single
+    site, but on a multisite network it is the network's address, shared by all its sites
+    (whose post ids overlap), so it only stands in. The scheme is dropped, the host
+    lower-cased and trailing slashes removed: http://Example.com/ and https://example.com
+    are one site (moved to HTTPS between two exports); example.com/blog and example.com/shop
+    stay two. Exports too old to name their site are named by `fallback`.
+    """
+    for name in ("wp:base_blog_url", "wp:base_site_url"):
+        url = channel.get(name, "")
+        parts = urlsplit(url if "//" in url else f"//{url}")
+        host = parts.netloc.rpartition("@")[2].lower()
+        if host:
+            return host + parts.path.rstrip("/")
+    return fallback
+
+
+def _title(item: dict, body: str, notes: list[str]) -> str:
+    """The post's title as plain text; for a post without one, its first words, else "Untitled (date)"."""
+    title = strip_tags(item.get("title", ""))
+    if not title:
+        title = _first_words(body) or _untitled(item)
+        notes.append(f"had no title; titled it {title!r}")
+    elif len(title) > TITLE_MAX_LENGTH:
+        notes.append(f"title is {len(title)} characters; shortened to fit the limit of {TITLE_MAX_LENGTH}")
+        title = truncate_words_at(title, TITLE_MAX_LENGTH)
+    return title
+
+
+def _first_words(body: str) -> str:
+    """Up to TITLE_WORDS words of the body's text, within TITLE_CHARS; "…" when the text goes on.
+
+    Bare addresses (an embed's URL) make poor titles and are left out.
+    """
+    text = strip_tags(render_markdown(body[:10_000]))  # the start is enough, however long the post
+    words = [word for word in text.split() if not _URL_WORD_RE.match(word)]
+    picked: list[str] = []
+    for word in words[:TITLE_WORDS]:
+        if len(" ".join([*picked, word])) > TITLE_CHARS:
+            break
+        picked.append(word)
+    if not picked and words:
+        picked = [words[0][:TITLE_CHARS]]  # one enormous word
+    text = " ".join(picked)
+    if text == " ".join(words):
+        return text.rstrip(" ,;:.")  # the whole text: a title has no full stop
+    text = text.rstrip(" ,;:.!?-–—/([{")  # cut short: no dangling punctuation before the "…"
+    return f"{text}…" if text else ""
+
+
+def _untitled(item: dict) -> str:
+    """'Untitled (2024-05-01)', by the date the author saw in WordPress, else plain "Untitled"."""
+    for name in ("wp:post_date", "wp:post_date_gmt"):
+        try:
+            day = datetime.strptime(item.get(name, "")[:10], "%Y-%m-%d").date()
+        except ValueError:
+            continue
+        return f"Untitled ({day.isoformat()})"
+    return "Untitled"
+
+
+def _status_and_date(item: dict, notes: list[str], hidden: list[str]) -> tuple[str, datetime | None]:
+    """WordPress's publish and future (scheduled) become published; every other status is a draft,
+    and so is any post with a reason in `hidden` (noted instead of other status notes)."""
     wp_status = item.get("wp:status", "")
-    published_at = _date(item, "wp:post_date", notes, local_fallback=wp_status in {"publish", "future"})
-    if wp_status == "publish":
-        if published_at is None:
-            notes.append("published in WordPress but has no date; it will be dated at import")
-        return "published", published_at
-    if wp_status == "future":
-        if published_at is None:  # never publish a scheduled post early
+    public = wp_status in {"publish", "future"}
+    published_at = _date(item, "wp:post_date", notes, local_fallback=public)
+    if not public and wp_status != "draft":
+        notes.append(f"WordPress status {wp_status or '(none)'!r} imported as a draft")
+    if hidden or not public:
+        notes.extend(hidden)
+        return "draft", published_at
+    if published_at is None:
+        if wp_status == "future":  # never publish a scheduled post early
             notes.append("scheduled in WordPress but has no date; imported as a draft")
             return "draft", None
-        return "published", published_at
-    if wp_status != "draft":
-        notes.append(f"WordPress status {wp_status or '(none)'!r} imported as a draft")
-    return "draft", published_at
+        notes.append("published in WordPress but has no date; it will be dated at import")
+    return "published", published_at
 
 
 def _date(item: dict, field: str, notes: list[str], *, local_fallback: bool = True) -> datetime | None:

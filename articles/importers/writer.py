@@ -1,12 +1,10 @@
 """The one write path for every import format.
 
 Each record is validated by the same rules as the admin (Article.full_clean) and
-written in its own savepoint: the article, its topic, tags and redirects land
-together or not at all.
+written in its own savepoint, reads included: the article, its topic, tags and
+redirects land together or not at all, and a failure never poisons the batch.
 """
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import urlsplit
@@ -15,14 +13,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.redirects.models import Redirect
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.text import slugify
 
-from ..models import SLUG_MAX_LENGTH, Article, Tag, Topic, free_slug
-from ..text import make_slug
+from ..models import SLUG_MAX_LENGTH, Article, Tag, Topic, clean_slug, free_slug
 from .links import ImportedAddresses, resolve_link_residue, rewrite_links, site_path, title_key
 from .records import ArticleRecord, SourceError
 
@@ -40,40 +35,32 @@ class WriteResult:
     notes: list[str] = field(default_factory=list)
 
 
-def article_state(article: Article, tag_names: list[str]) -> str:
-    """Hash of what an editor can change; differs from the stored one after an edit in the admin."""
-    data = [
-        article.title,
-        article.slug,
-        article.summary,
-        article.body,
-        article.status,
-        article.published_at.isoformat() if article.published_at else "",
-        article.topic.name if article.topic_id else "",
-        sorted(tag_names),
-        article.meta_description,
-        article.canonical_url,
-        article.author_id,
-    ]
-    return hashlib.sha256(json.dumps(data, default=str, ensure_ascii=False).encode()).hexdigest()
+@dataclass
+class _Known:
+    """What the database holds for an import key, loaded once per run."""
+
+    pk: int
+    fingerprint: str
 
 
 class ArticleWriter:
     def __init__(self, *, status: str | None = None, overwrite: bool = False):
         self.status = status
         self.overwrite = overwrite
-        self.now = timezone.now()
         self.site_id = settings.SITE_ID
+        # Failures of the final link pass, for the report.
+        self.failures: list[SourceError] = []
         self._topics: dict[str, Topic] = {}
         self._tags: dict[str, Tag] = {}
         self._users: dict[str, object] = {}
         self._known = {
-            key: (pk, import_hash)
+            key: _Known(pk, import_hash)
             for key, pk, import_hash in Article.objects.exclude(import_key=None).values_list(
                 "import_key", "pk", "import_hash"
             )
         }
-        titles = Article.objects.values_list("title", "slug")
+        # Links are only ever made to public articles: a link to a draft would show its address.
+        titles = Article.objects.published().values_list("title", "slug")
         self._titles = _TitleIndex({title_key(title): slug for title, slug in titles})
         self._slugs_this_run: set[str] = set()
         # Slug checks against memory, not one query per article; the unique index stays the backstop.
@@ -81,6 +68,8 @@ class ArticleWriter:
         # Bodies that still carry " ." link residue, re-resolved once every title is known.
         self._residue_bodies: dict[int, str] = {}
         self._written: list[int] = []
+        self._locations: dict[int, str] = {}
+        self._source_paths: dict[int, str] = {}
         self._local_hosts: set[str] = set()
         self._file_urls: dict[str, str] = {}
 
@@ -88,37 +77,30 @@ class ArticleWriter:
 
     def write(self, record: ArticleRecord) -> WriteResult:
         if self.status:
-            record.status = self.status
+            self._force_status(record)
         fingerprint = record.fingerprint()
-        known = self._known.get(record.import_key)
-        if known and known[1] == fingerprint and not self.overwrite:
+        stored_key = self._stored_key(record)
+        known = self._known.get(stored_key)
+        if known and known.fingerprint == fingerprint and stored_key == record.import_key and not self.overwrite:
             return WriteResult(Outcome.UNCHANGED)
-        article = Article.objects.select_related("topic").get(pk=known[0]) if known else Article()
-        if known:
-            edited = self._locally_modified(article)
-            if edited and not self.overwrite:
-                return WriteResult(Outcome.LOCALLY_MODIFIED)
-            if not edited and known[1] == fingerprint:
-                return WriteResult(Outcome.UNCHANGED)  # --overwrite, but nothing to put back
-        notes: list[str] = []
-        previous_slug = article.slug
         try:
             with transaction.atomic():
-                self._apply(record, article, notes)
-                article.import_key = record.import_key
-                article.import_hash = fingerprint
-                self._save(article, record, notes)
+                result = self._write(record, known, fingerprint)
+        except ValidationError as exc:
+            self._forget_cached_rows()
+            raise SourceError(record.location, _describe(exc)) from None
         except Exception:
-            # Topics and tags created in the rolled-back savepoint no longer exist.
-            self._topics.clear()
-            self._tags.clear()
+            self._forget_cached_rows()
             raise
-        self._slugs.discard(previous_slug)
-        self._remember(record, article, fingerprint)
-        return WriteResult(Outcome.UPDATED if known else Outcome.CREATED, notes)
+        if stored_key != record.import_key:
+            self._known.pop(stored_key, None)
+        return result
 
     def finish(self) -> int:
-        """Resolve links that needed the whole run; returns how many articles changed."""
+        """Resolve links that needed the whole run; returns how many articles changed.
+
+        A failure here is one article's: it is recorded in `failures` and the others go on.
+        """
         changed = 0
         addresses = ImportedAddresses(self._redirect_map(), self._local_hosts, self._file_urls)
         residue = self._residue_bodies
@@ -131,22 +113,52 @@ class ArticleWriter:
                 body = article.body
                 if article.pk in residue:
                     body = resolve_link_residue(residue[article.pk], self._titles.get_url)
-                body = rewrite_links(body, addresses.resolver(_source_path(article.import_key)))
-                if body != article.body:
-                    with transaction.atomic():
-                        article.body = body
-                        article.import_state = article_state(article, self._tag_names(article))
-                        article.save(touch=False)
+                body = rewrite_links(body, addresses.resolver(self._source_paths.get(article.pk, "")))
+                if body != article.body and self._relink(article, body):
                     changed += 1
         return changed
 
     # -- steps ------------------------------------------------------------------
 
-    def _locally_modified(self, article: Article) -> bool:
-        return article.import_state != article_state(article, self._tag_names(article))
+    def _force_status(self, record: ArticleRecord) -> None:
+        """--status, except that nothing readers could not see at the source is made public by it."""
+        if self.status == Article.Status.PUBLISHED and record.draft_reason:
+            record.notes.append(f"kept as a draft despite --status published: it {record.draft_reason}")
+            return
+        record.status = self.status
+
+    def _stored_key(self, record: ArticleRecord) -> str:
+        """The key the article is stored under: its own, or the one an older importer gave it."""
+        if record.import_key not in self._known and record.legacy_key in self._known:
+            return record.legacy_key
+        return record.import_key
+
+    def _write(self, record: ArticleRecord, known: _Known | None, fingerprint: str) -> WriteResult:
+        article = Article.objects.select_related("topic").filter(pk=known.pk).first() if known else None
+        if article is None:
+            known, article = None, Article()
+        elif article.edited_since_import:
+            if not self.overwrite:
+                self._rekey(article, record)
+                return WriteResult(Outcome.LOCALLY_MODIFIED)
+        elif known.fingerprint == fingerprint and article.import_key == record.import_key:
+            return WriteResult(Outcome.UNCHANGED)  # --overwrite, but nothing to put back
+        notes: list[str] = []
+        previous_slug = article.slug
+        self._apply(record, article, notes)
+        self._save(article, record, fingerprint, notes)
+        self._slugs.discard(previous_slug)
+        self._remember(record, article, fingerprint)
+        return WriteResult(Outcome.UPDATED if known else Outcome.CREATED, notes)
+
+    def _rekey(self, article: Article, record: ArticleRecord) -> None:
+        """An article kept as edited still moves to its current key, so the next run finds it."""
+        if article.import_key != record.import_key:
+            Article.objects.filter(pk=article.pk).update(import_key=record.import_key)
+            self._known[record.import_key] = self._known[article.import_key]
 
     def _apply(self, record: ArticleRecord, article: Article, notes: list[str]) -> None:
-        article.title = record.title  # clean() collapses its whitespace
+        article.title = record.title
         article.body = record.body
         article.summary = record.summary
         article.meta_description = record.meta_description
@@ -154,27 +166,27 @@ class ArticleWriter:
         article.status = record.status or Article.Status.PUBLISHED
         # A source without dates keeps the publication time of the first import.
         article.published_at = record.published_at or article.published_at
-        if article.status == Article.Status.PUBLISHED and article.published_at is None:
-            article.published_at = self.now
+        if record.updated_at:
+            article.updated_at = record.updated_at
         article.slug = self._slug_for(record, article, notes)
-        article.topic = self._topic(record.topic, record.location) if record.topic else None
+        article.topic = self._term(Topic, self._topics, record.topic, record.location) if record.topic else None
         article.author = self._user(record.author, notes) if record.author else None
+        article.import_key = record.import_key
+        article.import_source = record.source_name[: Article._meta.get_field("import_source").max_length]
         if record.link_residue:
             article.body = resolve_link_residue(record.body, self._titles.get_url)
-        try:
-            # Related rows were looked up above; uniqueness is kept by _slug_for and the import key.
-            article.full_clean(exclude=["import_key", "topic", "author"], validate_unique=False)
-        except ValidationError as exc:
-            raise SourceError(record.location, _describe(exc)) from None
+        # The admin's rules (clean() fills a published article's date and normalises the text).
+        # Related rows were looked up above; uniqueness is kept by _slug_for and the import key.
+        article.full_clean(exclude=["import_key", "topic", "author"], validate_unique=False)
 
     def _slug_for(self, record: ArticleRecord, article: Article, notes: list[str]) -> str:
-        # A slug the source chose keeps its letters (café-menu stays café-menu): it is an existing address.
-        wanted = slugify(record.slug, allow_unicode=True)[:SLUG_MAX_LENGTH].strip("-") if record.slug else ""
+        """The model's slug rule, checked against this run's memory of taken slugs."""
+        wanted = clean_slug(record.slug)
         if record.slug and not wanted:
             notes.append(f"slug {record.slug!r} has no usable characters; made one from the title")
         if not wanted and article.slug:
             return article.slug  # an imported article keeps its address when the source names none
-        base = wanted or make_slug(article.title, SLUG_MAX_LENGTH) or "article"
+        base = article.preferred_slug(wanted)
         taken = self._slugs - {article.slug}
         if base not in taken:
             return base
@@ -183,60 +195,77 @@ class ArticleWriter:
         notes.append(f"slug {base!r} is already used {where}; used {slug!r}")
         return slug
 
-    def _save(self, article: Article, record: ArticleRecord, notes: list[str]) -> None:
-        tags = self._tags_for(record.tags, record.location)
-        article.import_state = article_state(article, [tag.name for tag in tags])
-        if record.updated_at:
-            article.updated_at = record.updated_at
+    def _save(self, article: Article, record: ArticleRecord, fingerprint: str, notes: list[str]) -> None:
+        tags = [self._term(Tag, self._tags, name, record.location) for name in record.tags]
+        article.import_hash = fingerprint
+        article.import_state = article.content_fingerprint([tag.name for tag in tags])
         created = article.pk is None
         article.save(touch=record.updated_at is None)
         if created:  # one INSERT instead of set()'s lookup of existing rows
             Article.tags.through.objects.bulk_create(Article.tags.through(article=article, tag=tag) for tag in tags)
         else:
             article.tags.set(tags)
-        if article.status == Article.Status.DRAFT and record.redirect_from:
-            # A redirect would tell anyone the draft's address (and so its title).
-            notes.append(f"a draft: its {len(record.redirect_from)} old address(es) are not redirected")
-            return
+        # Stored whatever the status: the redirect middleware follows one only while its article is public.
         for old in record.redirect_from:
             self._redirect(old, article, notes)
 
     def _remember(self, record: ArticleRecord, article: Article, fingerprint: str) -> None:
-        self._known[record.import_key] = (article.pk, fingerprint)
-        self._titles[title_key(article.title)] = article.slug
+        self._known[record.import_key] = _Known(article.pk, fingerprint)
+        if article.is_public:
+            self._titles[title_key(article.title)] = article.slug
         self._slugs_this_run.add(article.slug)
         self._slugs.add(article.slug)
         self._written.append(article.pk)
+        self._locations[article.pk] = record.location
         if record.link_residue:
             self._residue_bodies[article.pk] = record.body
-        self._file_urls[_source_path(record.import_key)] = article.get_absolute_url()
+        if record.source_path:
+            self._source_paths[article.pk] = record.source_path
+            if article.is_public:
+                self._file_urls[record.source_path] = article.get_absolute_url()
         if record.source_url:
             parts = urlsplit(record.source_url)
             if parts.netloc:
                 self._local_hosts.add(parts.netloc.lower())
 
+    def _relink(self, article: Article, body: str) -> bool:
+        """Save one article's resolved links; a failure is reported and leaves it as imported."""
+        location = self._locations.get(article.pk, f"article {article.slug!r}")
+        try:
+            with transaction.atomic():
+                article.body = body
+                article.full_clean(exclude=["import_key", "topic", "author"], validate_unique=False)
+                article.import_state = article.content_fingerprint()
+                article.save(touch=False)
+        except (ValidationError, DatabaseError) as exc:
+            reason = _describe(exc) if isinstance(exc, ValidationError) else f"the database refused it ({exc})"
+            self.failures.append(SourceError(location, f"imported, but its links could not be updated: {reason}"))
+            return False
+        return True
+
     # -- related rows -----------------------------------------------------------
 
-    def _topic(self, name: str, location: str) -> Topic:
-        return self._term(Topic, self._topics, name, location)
-
-    def _tags_for(self, names: list[str], location: str) -> list[Tag]:
-        return [self._term(Tag, self._tags, name, location) for name in names]
-
     def _term(self, model, cache: dict, name: str, location: str):
-        """The topic or tag of that name, whatever its case; created when new."""
+        """The topic or tag of that name, whatever its case; created, validated as the admin does, when new."""
         name = " ".join(name.split())
-        limit = model._meta.get_field("name").max_length
-        if len(name) > limit:
-            kind = model._meta.verbose_name
-            raise SourceError(location, f"{kind} {name[:40]!r}… is {len(name)} characters; the limit is {limit}")
         key = name.casefold()
         if key not in cache:
-            cache[key] = model.objects.filter(name__iexact=name).first() or model.objects.create(name=name)
+            term = model.objects.filter(name__iexact=name).first()
+            if term is None:
+                term = model(name=name)
+                try:
+                    term.full_clean()
+                except ValidationError as exc:
+                    shown = f"{name[:40]!r}…" if len(name) > 40 else repr(name)
+                    raise SourceError(location, f"{model._meta.verbose_name} {shown}: {_describe(exc)}") from None
+                term.save()
+            cache[key] = term
         return cache[key]
 
-    def _tag_names(self, article: Article) -> list[str]:
-        return list(article.tags.values_list("name", flat=True))
+    def _forget_cached_rows(self) -> None:
+        # Topics and tags created in a rolled-back savepoint no longer exist.
+        self._topics.clear()
+        self._tags.clear()
 
     def _user(self, username: str, notes: list[str]):
         if username not in self._users:
@@ -250,27 +279,42 @@ class ArticleWriter:
         new_path = article.get_absolute_url()
         if not old_path or old_path == new_path:
             return
-        if len(old_path) > 200:
-            notes.append(f"old address {old_path[:60]!r}… is longer than 200 characters; no redirect made")
+        redirect = Redirect.objects.filter(site_id=self.site_id, old_path=old_path).first()
+        if redirect is None:
+            redirect = Redirect(site_id=self.site_id, old_path=old_path)
+        elif redirect.new_path != new_path and redirect.new_path:
+            notes.append(f"old address {old_path!r} led to {redirect.new_path!r}; it now leads here")
+        redirect.new_path = new_path
+        try:
+            redirect.full_clean(validate_unique=False)  # the redirect admin's rules (lengths)
+        except ValidationError as exc:
+            shown = f"{old_path[:60]!r}…" if len(old_path) > 60 else repr(old_path)
+            notes.append(f"old address {shown} cannot be redirected ({_describe(exc)})")
             return
-        Redirect.objects.update_or_create(site_id=self.site_id, old_path=old_path, defaults={"new_path": new_path})
+        redirect.save()
 
     def _redirect_map(self) -> dict[str, str]:
-        return dict(Redirect.objects.filter(site_id=self.site_id).values_list("old_path", "new_path"))
+        """Old path → where a link to it should point: the article's page if it is public, else
+        the old path itself, which the redirect middleware starts following once it is."""
+        redirects = list(Redirect.objects.filter(site_id=self.site_id).values_list("old_path", "new_path"))
+        if not redirects:
+            return {}
+        public = {_article_url(slug) for slug in Article.objects.published().values_list("slug", flat=True)}
+        hidden = {_article_url(slug) for slug in Article.objects.values_list("slug", flat=True)} - public
+        return {old: old if new in hidden else new for old, new in redirects}
+
+
+def _article_url(slug: str) -> str:
+    return reverse("articles:detail", kwargs={"slug": slug})
 
 
 class _TitleIndex(dict):
     def get_url(self, key: str) -> str | None:
         slug = self.get(key)
-        return reverse("articles:detail", kwargs={"slug": slug}) if slug else None
-
-
-def _source_path(import_key: str) -> str:
-    """The file path inside an import key such as "markdown:posts/a.md"."""
-    return import_key.split(":", 1)[-1]
+        return _article_url(slug) if slug else None
 
 
 def _describe(error: ValidationError) -> str:
-    if hasattr(error, "message_dict"):
+    if hasattr(error, "error_dict"):
         return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
     return " ".join(error.messages)

@@ -50,7 +50,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    # Old addresses (contrib.redirects); a redirect to an article waits until it is public.
+    "articles.redirects.PublicRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "site_config.urls"
@@ -125,12 +126,19 @@ MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown.render_markdown"
 MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
 MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
 MARKDOWNX_MEDIA_PATH = "uploads/"
-# SVG can carry script; only raster images are accepted.
-MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
+# Editor uploads go through articles/uploads.py, not markdownx's form: decoded and re-encoded by
+# Pillow as JPEG, PNG, GIF or WebP (never SVG), refused above this many bytes or this many pixels
+# (an animation counts all its frames), checked before anything is decoded.
 MARKDOWNX_UPLOAD_MAX_SIZE = env_int("UPLOAD_MAX_SIZE", 5 * 1024 * 1024)
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
 
 # Largest single file import_articles reads (WordPress exports are streamed and exempt).
 IMPORT_MAX_FILE_SIZE = env_int("IMPORT_MAX_FILE_SIZE", 10 * 1024 * 1024)
+# Largest article body, in UTF-8 bytes, however it arrives (admin, preview, import).
+ARTICLE_BODY_MAX_BYTES = env_int("ARTICLE_BODY_MAX_BYTES", 2 * 1024 * 1024)
+# A form posting the largest body must get through: the admin posts it URL-encoded
+# (up to 3 bytes a byte) beside the other fields, so the request limit follows the body limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 3 * ARTICLE_BODY_MAX_BYTES + 1024 * 1024
 
 LOGGING = {
     "version": 1,

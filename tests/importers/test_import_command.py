@@ -290,7 +290,7 @@ def test_topic_or_tag_longer_than_allowed_is_refused_not_cut(run_import, write):
     path = write("t.md", f"---\ntitle: T\ntopic: {'y' * 120}\ntags: [ok]\n---\nBody paragraph.\n")
     result = run_import(path)
     assert result.code == 1
-    assert f"{path}: topic 'yyyy" in result.err and "is 120 characters; the limit is 100" in result.err
+    assert f"{path}: topic 'yyyy" in result.err and "at most 100 characters (it has 120)" in result.err
     assert snapshot() == ([], [], [], [])
 
 
@@ -365,3 +365,34 @@ def test_damaged_member_of_a_zip_fails_alone(run_import, tmp_path):
     assert result.code == 1
     assert f"{archive}:b.txt: is damaged inside its .zip archive" in result.err
     assert list(Article.objects.values_list("title", flat=True)) == ["A title"]
+
+
+def test_a_failure_in_the_final_link_pass_is_reported_and_loses_nothing(run_import, write, settings):
+    # A's " ." residue names B, imported after it: the link is made in the final pass,
+    # which lengthens A's body past the limit. A stays as first imported; the run says so.
+    body_a = "Read more about Second page ."
+    write("a.txt", f"First page\n\n{body_a}\n")
+    write("b.txt", "Second page\n\nThe second body.\n")
+    settings.ARTICLE_BODY_MAX_BYTES = len(body_a) + 5
+    result = run_import(write("c.txt", "Third page\n\nThird body.\n").parent)
+    assert result.code == 1
+    assert "a.txt: imported, but its links could not be updated: body: The body is" in result.err
+    assert Article.objects.get(title="First page").body == "Read more about Second page."
+    assert Article.objects.count() == 3
+
+
+def test_links_never_reveal_the_address_of_an_article_that_is_not_public(run_import, write, client):
+    write(
+        "secret.md",
+        "---\ntitle: Secret plans\nslug: secret-plans\nstatus: draft\nredirect_from: [/old-secret/]\n---\nx\n",
+    )
+    write(
+        "public.md",
+        "---\ntitle: Open post\n---\nSee [the plan](secret.md), [the old page](/old-secret/) and Secret plans .\n",
+    )
+    assert run_import(write("x.txt", "Filler\n\nFiller body.\n").parent).code == 0
+    page = client.get(Article.objects.get(title="Open post").get_absolute_url()).content.decode()
+    assert "secret-plans" not in page
+    assert client.get("/old-secret/").status_code == 404
+    Article.objects.filter(slug="secret-plans").update(status="published", published_at="2024-01-01T00:00:00Z")
+    assert client.get("/old-secret/")["Location"] == "/articles/secret-plans/"  # the link now leads there

@@ -10,7 +10,7 @@ import pytest
 
 from articles.importers.html_to_markdown import html_to_markdown
 from articles.importers.records import ArticleRecord, Skipped, SourceError
-from articles.importers.wordpress import iter_items, looks_like_wxr
+from articles.importers.wordpress import EMPTY_BODY, KEY_MAX_LENGTH, iter_items, looks_like_wxr
 from articles.markdown import render_markdown
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "wordpress"
@@ -21,8 +21,11 @@ def parse_fixture(name: str, **options) -> list:
         return list(iter_items(stream, location=name, **options))
 
 
-def wxr(*items: str, version: str = "1.2") -> bytes:
-    """A minimal export around the given <item> elements."""
+SITE = "<wp:base_site_url>https://site.example</wp:base_site_url>"
+
+
+def wxr(*items: str, version: str = "1.2", site: str = SITE) -> bytes:
+    """A minimal export around the given <item> elements; `site` is the channel's site address(es)."""
     return f"""<?xml version="1.0" encoding="UTF-8" ?>
 <rss version="2.0"
 	xmlns:excerpt="http://wordpress.org/export/{version}/excerpt/"
@@ -32,7 +35,7 @@ def wxr(*items: str, version: str = "1.2") -> bytes:
 <channel>
 	<title>Test site</title>
 	<wp:wxr_version>{version}</wp:wxr_version>
-	<wp:base_site_url>https://site.example</wp:base_site_url>
+	{site}
 	{"".join(items)}
 </channel>
 </rss>
@@ -83,6 +86,10 @@ def one(extra: str = "", **fields: str):
     return result
 
 
+def keys(data: bytes, **options) -> list[tuple[str, str]]:
+    return [(record.import_key, record.legacy_key) for record in parse(data, **options)]
+
+
 def parse_error(data: bytes) -> SourceError:
     with pytest.raises(SourceError) as caught:
         parse(data)
@@ -121,7 +128,8 @@ def gutenberg():
 def test_published_post_maps_every_field(gutenberg):
     post = gutenberg[0]
     assert isinstance(post, ArticleRecord)
-    assert post.import_key == "wordpress:https://blog.example.com/?p=12"
+    assert post.import_key == "wordpress:blog.example.com:12"
+    assert post.legacy_key == "wordpress:https://blog.example.com/?p=12"  # its key before post ids
     assert post.location == "wxr-1.2-gutenberg.xml, item 1 (line 42)"
     assert post.title == "Two Weeks in Kyoto & Nara"
     assert post.slug == "two-weeks-in-kyoto"
@@ -183,7 +191,7 @@ def test_pages_are_imported_only_when_asked():
     [page] = [r for r in results if isinstance(r, ArticleRecord) and r.title == "About"]
     assert page.slug == "about"
     assert page.redirect_from == ["/about/"]
-    assert page.import_key == "wordpress:https://blog.example.com/?page_id=2"
+    assert page.import_key == "wordpress:blog.example.com:2"
     assert "page" not in [r.kind for r in results if isinstance(r, Skipped)]
 
 
@@ -249,8 +257,15 @@ def test_wxr_1_0_export_with_duplicate_terms_and_no_gmt_dates():
     assert mill.notes == ["wp:post_date has no GMT version; read 2009-03-01 14:00:00 as UTC"]
     assert mill.redirect_from == ["/?p=5"]
     assert mill.body == "The mill on Water Lane opened its doors again on Saturday.\n\nOver 200 people came."
-    # No guid: the key falls back to the site and the post id.
-    assert council.import_key == "wordpress:http://old.example.org:6"
+    assert (mill.import_key, mill.legacy_key) == (
+        "wordpress:old.example.org:5",
+        "wordpress:http://old.example.org/?p=5",
+    )
+    # No guid: earlier versions keyed it by the site's address as written, and the post id.
+    assert (council.import_key, council.legacy_key) == (
+        "wordpress:old.example.org:6",
+        "wordpress:http://old.example.org:6",
+    )
     assert (council.topic, council.redirect_from) == ("", [])
 
 
@@ -281,8 +296,12 @@ def test_status_mapping_never_makes_unpublished_posts_public(wp_status, status):
     assert one(wp_status=wp_status).status == status
 
 
-def test_non_draft_statuses_are_noted():
-    assert one(wp_status="pending").notes == ["WordPress status 'pending' imported as a draft"]
+@pytest.mark.parametrize("wp_status", ["pending", "private", "trash", "auto-draft", "inherit", ""])
+def test_non_draft_statuses_are_noted(wp_status):
+    assert one(wp_status=wp_status).notes == [f"WordPress status {wp_status or '(none)'!r} imported as a draft"]
+
+
+def test_drafts_need_no_note():
     assert one(wp_status="draft").notes == []
 
 
@@ -370,16 +389,8 @@ def test_item_without_guid_or_post_id_is_an_item_error():
     assert "neither a guid nor a wp:post_id" in error.message
 
 
-def test_empty_title_is_an_item_error_and_the_rest_goes_on():
-    results = parse(wxr(item(title="  "), item(title="Next")))
-    assert isinstance(results[0], SourceError)
-    assert results[0].location == "export.xml, item 1 (line 11)"
-    assert results[0].message == "has no title; give it one in WordPress or skip it"
-    assert results[1].title == "Next"
-
-
 def test_content_over_the_size_limit_is_an_item_error():
-    results = parse(wxr(item(content_encoded="é" * 600), item()), max_item_size=1000)
+    results = parse(wxr(item(content_encoded="é" * 600), item(wp_post_id="8")), max_item_size=1000)
     assert isinstance(results[0], SourceError)
     assert results[0].message == "content is 1200 bytes, over the 1000 byte limit (IMPORT_MAX_FILE_SIZE)"
     assert isinstance(results[1], ArticleRecord)
@@ -396,6 +407,227 @@ def test_cdata_split_by_wordpress_is_joined():
     data = wxr(item()).replace(b"<![CDATA[<p>Body.</p>]]>", b"<![CDATA[<p>a ]]]]><![CDATA[> b</p>]]>")
     [post] = parse(data)
     assert post.body == "a ]]> b"
+
+
+# --- Keys: every post is its site and its wp:post_id -----------------------------------------
+
+
+REAL_WORLD = "wxr-1.2-real-world.xml"
+
+
+def test_posts_sharing_a_guid_are_two_posts():
+    # A duplicate-post plugin copied the guid; keyed by guid, each overwrote the other.
+    results = parse(wxr(item(), item(title="The copy", wp_post_id="8", wp_post_name="a-post-2")))
+    assert [(r.title, r.import_key) for r in results] == [
+        ("A post", "wordpress:site.example:7"),
+        ("The copy", "wordpress:site.example:8"),
+    ]
+
+
+def test_only_the_first_post_with_a_guid_may_adopt_the_article_stored_under_it():
+    # Earlier versions stored one article per guid; the first post takes it over, the others are new.
+    data = wxr(item(), item(wp_post_id="8"), item(wp_post_id="9", guid="https://site.example/?p=9"))
+    assert keys(data) == [
+        ("wordpress:site.example:7", "wordpress:https://site.example/?p=7"),
+        ("wordpress:site.example:8", ""),
+        ("wordpress:site.example:9", "wordpress:https://site.example/?p=9"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("address", "site"),
+    [
+        ("https://site.example", "site.example"),
+        ("http://site.example/", "site.example"),  # the same site before it moved to HTTPS
+        ("https://Site.EXAMPLE//", "site.example"),
+        ("https://site.example:8443/", "site.example:8443"),
+        ("https://site.example/Blog/", "site.example/Blog"),  # paths are case-sensitive
+        ("site.example/blog", "site.example/blog"),  # hand-made: no scheme
+    ],
+)
+def test_site_address_is_normalised_in_the_key(address, site):
+    [(key, _)] = keys(wxr(item(), site=f"<wp:base_site_url>{address}</wp:base_site_url>"))
+    assert key == f"wordpress:{site}:7"
+
+
+def test_multisite_export_is_keyed_by_its_own_site_not_the_network():
+    # On a network every site's export has the network's address as base_site_url, and post ids overlap.
+    site = (
+        "<wp:base_site_url>https://network.example</wp:base_site_url>"
+        "<wp:base_blog_url>https://network.example/kitchen</wp:base_blog_url>"
+    )
+    no_guid = item(guid="")
+    assert keys(wxr(no_guid, site=site)) == [
+        ("wordpress:network.example/kitchen:7", "wordpress:https://network.example:7")  # earlier: the network's
+    ]
+
+
+def test_export_without_a_site_address_is_named_by_the_source():
+    data = wxr(item(guid=""), site="")
+    assert keys(data, source_name="old-blog") == [("wordpress:old-blog:7", "wordpress::7")]
+    assert keys(data) == [("wordpress:export.xml:7", "wordpress::7")]  # else by where it was read
+
+
+def test_post_without_a_post_id_is_keyed_by_its_guid():
+    assert keys(wxr(item(wp_post_id=""))) == [("wordpress:https://site.example/?p=7", "")]
+
+
+def test_repeated_post_id_is_an_item_error_so_reimports_do_not_flip():
+    results = parse(wxr(item(), item(title="Again"), item(wp_post_id="8")))
+    assert isinstance(results[1], SourceError)
+    assert results[1].message == "repeats the wp:post_id of item 1 (7): one post twice; item 1 is imported"
+    assert [r.title for r in (results[0], results[2])] == ["A post", "A post"]
+
+
+def test_repeated_guid_without_post_ids_is_an_item_error():
+    [_first, second] = parse(wxr(item(wp_post_id=""), item(wp_post_id="")))
+    assert (
+        second.message == "repeats the guid of item 1 (https://site.example/?p=7): one post twice; item 1 is imported"
+    )
+
+
+def test_overlong_key_is_hashed_to_fit():
+    [(key, _)] = keys(wxr(item(guid=""), site=""), source_name="/exports/" + "deep/" * 120)
+    assert key.startswith("wordpress:sha256:") and len(key) <= KEY_MAX_LENGTH
+    assert keys(wxr(item(guid=""), site=""), source_name="/exports/" + "deep/" * 120)[0][0] == key  # stable
+
+
+def test_real_world_export_yields_every_post_with_its_own_key():
+    results = parse_fixture(REAL_WORLD)
+    records = [r for r in results if isinstance(r, ArticleRecord)]
+    assert [r.import_key.rpartition(":")[2] for r in records] == ["101", "140", "150", "160", "170", "180"]
+    assert len({r.import_key for r in records}) == 6
+    assert [(s.kind, s.location) for s in results if isinstance(s, Skipped)] == [
+        ("attachment", f"{REAL_WORLD}, item 2 (line 76)"),
+    ]
+    assert not any(isinstance(r, SourceError) for r in results)
+
+
+# --- Posts WordPress publishes although we might not expect them -----------------------------
+
+
+def test_untitled_post_is_titled_by_its_first_words():
+    body = "<p>Back from the coast at last. The weather held for all seven days.</p>"
+    post = one(title="", content_encoded=body)
+    assert post.title == "Back from the coast at last. The weather…"  # eight words
+    assert post.notes == ["had no title; titled it 'Back from the coast at last. The weather…'"]
+    assert post.status == "published"
+
+
+@pytest.mark.parametrize("title", ["", "   ", "<span> </span>", "&nbsp;", "<b></b>\n"])
+def test_blank_or_tag_only_titles_count_as_none(title):
+    assert one(title=title, content_encoded="<p>Gone fishing.</p>").title == "Gone fishing"  # no full stop
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("One, two, three, four, five, six, seven, eight, nine", "One, two, three, four, five, six, seven, eight…"),
+        (
+            "Antidisestablishmentarianism notwithstanding, extraordinarily incomprehensible bureaucracies persist",
+            "Antidisestablishmentarianism notwithstanding…",  # 60 characters at most
+        ),
+        ("Watch this: https://www.youtube.com/watch?v=abc", "Watch this"),  # an address is no title
+        ("Supercalifragilisticexpialidocious" * 3, ("Supercalifragilisticexpialidocious" * 3)[:60] + "…"),
+        ("Sale — today only!", "Sale — today only!"),
+    ],
+)
+def test_title_from_first_words_is_cut_at_a_word_and_tidied(text, title):
+    derived = one(title="", content_encoded=f"<p>{text}</p>").title
+    assert derived == title
+    assert len(derived) <= 61  # 60, and the "…"
+
+
+def test_untitled_post_without_text_is_named_by_its_date():
+    image = '<figure><img src="https://site.example/a.jpg" alt="The view"/></figure>'
+    post = one(title="", content_encoded=image)
+    assert post.title == "Untitled (2024-05-01)"  # the date WordPress showed, not UTC
+    assert post.body == "![The view](https://site.example/a.jpg)" and post.status == "published"
+    assert one(title="", content_encoded=image, wp_post_date="", wp_post_date_gmt="").title == "Untitled"
+
+
+def test_overlong_title_is_shortened_with_a_note():
+    post = one(title="word " * 60)
+    assert len(post.title) <= 200 and post.title.endswith("word…")
+    assert "title is 299 characters; shortened to fit the limit of 200" in post.notes
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["", "  \n\n ", "<!-- wp:paragraph -->\n<p></p>\n<!-- /wp:paragraph -->", "<p>&nbsp;</p>", "<!--more-->"],
+)
+def test_empty_published_post_arrives_as_a_draft_with_a_placeholder_body(content):
+    post = one(content_encoded=content)
+    assert (post.status, post.body, post.title) == ("draft", EMPTY_BODY, "A post")
+    assert post.published_at == datetime(2024, 5, 1, 10, 0, tzinfo=UTC)  # kept for when it is published
+    assert post.notes == ["has no content in WordPress; imported as a draft with a placeholder body"]
+    assert render_markdown(post.body) == "<p><em>This post was empty in WordPress.</em></p>"
+
+
+def test_what_conversion_drops_leaves_a_post_empty_and_says_so():
+    post = one(content_encoded='[contact-form-7 id="9"]')
+    assert (post.status, post.body) == ("draft", EMPTY_BODY)
+    assert post.notes == [
+        "dropped shortcode [contact-form-7]",
+        "has no content in WordPress; imported as a draft with a placeholder body",
+    ]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        '<!-- wp:image --><figure><img src="https://site.example/a.jpg" alt=""/></figure><!-- /wp:image -->',
+        "[embed]https://vimeo.com/1[/embed]",
+    ],
+)
+def test_a_post_of_only_an_image_or_embed_is_not_empty(content):
+    post = one(content_encoded=content)
+    assert post.status == "published" and post.body != EMPTY_BODY
+
+
+def test_empty_untitled_draft_arrives_too():
+    zero = "0000-00-00 00:00:00"
+    post = one(title="", content_encoded="", wp_status="draft", wp_post_date_gmt=zero, wp_post_name="")
+    assert (post.title, post.status, post.body) == ("Untitled (2024-05-01)", "draft", EMPTY_BODY)
+    assert post.notes == [
+        "had no title; titled it 'Untitled (2024-05-01)'",
+        "has no content in WordPress; imported as a draft with a placeholder body",
+    ]
+
+
+@pytest.mark.parametrize("wp_status", ["publish", "future", "draft", "private"])
+def test_password_protected_post_is_a_draft_whatever_its_status(wp_status):
+    post = one(wp_status=wp_status, extra="<wp:post_password><![CDATA[s3cret]]></wp:post_password>")
+    assert post.status == "draft"
+    assert "was password-protected in WordPress; imported as a draft" in post.notes
+    assert "s3cret" not in repr(post)
+
+
+def test_published_password_protected_post_keeps_its_date_and_only_one_reason():
+    post = one(extra="<wp:post_password>s3cret</wp:post_password>")
+    assert post.published_at == datetime(2024, 5, 1, 10, 0, tzinfo=UTC)
+    assert post.notes == ["was password-protected in WordPress; imported as a draft"]
+
+
+def test_empty_password_element_changes_nothing():
+    assert one(extra="<wp:post_password><![CDATA[]]></wp:post_password>").status == "published"
+
+
+def test_real_world_export_statuses_titles_and_notes():
+    by_id = {r.import_key.rpartition(":")[2]: r for r in parse_fixture(REAL_WORLD) if isinstance(r, ArticleRecord)}
+    summary = {post_id: (r.title, r.status) for post_id, r in by_id.items()}
+    assert summary == {
+        "101": ("Summer menu", "published"),
+        "140": ("Summer menu: vegan edition", "published"),
+        "150": ("Closed on Monday 3 June for a private…", "published"),
+        "160": ("Opening hours", "draft"),
+        "170": ("Staff rota for June", "draft"),
+        "180": ("Untitled (2024-06-10)", "draft"),
+    }
+    assert by_id["160"].body == EMPTY_BODY
+    assert by_id["170"].body == "Weekdays: Sam opens, Priya closes. Weekends: Tom, and Maria on call."
+    assert by_id["170"].notes == ["was password-protected in WordPress; imported as a draft"]
+    assert (by_id["101"].legacy_key, by_id["140"].legacy_key) == ("wordpress:https://cafe.example.com/?p=101", "")
 
 
 # --- Refused files ---------------------------------------------------------------------
@@ -469,7 +701,7 @@ def test_memory_stays_flat_however_large_the_export(tmp_path):
         for n in range(20_000):
             post_type = "post" if n % 20 == 0 else "attachment"  # exports are mostly attachments
             guid = f"https://site.example/?p={n}"
-            out.write(item(guid=guid, content_encoded=paragraph, wp_post_type=post_type).encode())
+            out.write(item(guid=guid, wp_post_id=str(n), content_encoded=paragraph, wp_post_type=post_type).encode())
         out.write(b"</channel></rss>\n")
     assert path.stat().st_size > 30_000_000
 
@@ -489,7 +721,7 @@ def test_memory_stays_flat_however_large_the_export(tmp_path):
 
 
 def test_one_huge_item_is_not_held_in_memory_when_over_the_limit():
-    data = wxr(item(content_encoded="x" * 20_000_000), item(title="After"))
+    data = wxr(item(content_encoded="x" * 20_000_000), item(title="After", wp_post_id="8"))
     tracemalloc.start()
     try:
         results = list(iter_items(io.BytesIO(data), location="export.xml", max_item_size=1_000_000))

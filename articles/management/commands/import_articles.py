@@ -23,6 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--overwrite", action="store_true", help="replace articles edited in the admin")
         parser.add_argument("--include-pages", action="store_true", help="WordPress: import pages as articles")
         parser.add_argument(
+            "--source", default="", metavar="NAME",
+            help="name this source (e.g. old-site) so re-imports recognise its files wherever they lie; "
+            "files are then known by their path within each PATH. Default: by their full path on this machine",
+        )  # fmt: skip
+        parser.add_argument(
             "--max-file-size", type=int, default=settings.IMPORT_MAX_FILE_SIZE, metavar="BYTES",
             help="largest file (or WordPress item) to read; default %(default)s",
         )  # fmt: skip
@@ -37,6 +42,7 @@ class Command(BaseCommand):
             overwrite=options["overwrite"],
             include_pages=options["include_pages"],
             max_file_size=options["max_file_size"],
+            source=options["source"].strip(),
             progress=self._progress_printer(),
         )
         report = importer.run(paths, dry_run=options["dry_run"], atomic=options["atomic"])

@@ -1,0 +1,115 @@
+"""Old addresses (django.contrib.redirects) that lead only to what the public may see now.
+
+Importers store a redirect for every old address, whatever the article's status; the
+decision is taken here, at request time. A redirect to an article's page answers only
+while that article is public (Article.objects.published()): before that, or after it is
+taken back to draft, the old address answers 404 like any unknown one, and it starts
+redirecting the moment the article's time comes, with no job to run.
+"""
+
+from urllib.parse import unquote, urlencode, urlsplit
+
+from django.conf import settings
+from django.contrib.redirects.models import Redirect
+from django.contrib.sites.shortcuts import get_current_site
+from django.http import Http404, HttpResponseGone, HttpResponsePermanentRedirect
+from django.urls import Resolver404, resolve
+from django.utils.deprecation import MiddlewareMixin
+
+from .models import Article
+
+# Query parameters of old WordPress addresses on the site root: /?p=123, /?page_id=2.
+WORDPRESS_ID_PARAMS = ("p", "page_id")
+
+
+def leads_to_hidden_article(new_path: str, host: str) -> bool:
+    """True when `new_path` is an article's page on this site and that article is not public now.
+
+    Any other target (another page of this site, another site) is not ours to hide.
+    """
+    parts = urlsplit(new_path)
+    if (parts.scheme or parts.netloc) and parts.netloc.lower() != host.lower():
+        return False  # another site's address
+    path = unquote(parts.path)
+    candidates = [path] if path.endswith("/") or not settings.APPEND_SLASH else [path, path + "/"]
+    for candidate in candidates:
+        try:
+            match = resolve(candidate)
+        except Resolver404:
+            continue
+        if match.view_name != "articles:detail":
+            return False
+        return not Article.objects.published().filter(slug=match.kwargs["slug"]).exists()
+    return False
+
+
+def current_site_id(request) -> int:
+    """As get_current_site(request), without a query when SITE_ID is set."""
+    return getattr(settings, "SITE_ID", None) or get_current_site(request).pk
+
+
+def find_redirect(request, old_paths: list[str]) -> Redirect | None:
+    """The first of `old_paths` (in that order) this site has a redirect for, in one query."""
+    found = {
+        redirect.old_path: redirect
+        for redirect in Redirect.objects.filter(site_id=current_site_id(request), old_path__in=old_paths)
+    }
+    return next((found[path] for path in old_paths if path in found), None)
+
+
+def redirect_response(request, old_paths: list[str]):
+    """The answer for an old address: 301 to a public target, 410 for a gone one, else None."""
+    redirect = find_redirect(request, list(dict.fromkeys(old_paths)))
+    if redirect is None:
+        return None
+    if not redirect.new_path:
+        return HttpResponseGone()
+    if leads_to_hidden_article(redirect.new_path, request.get_host()):
+        return None
+    return HttpResponsePermanentRedirect(redirect.new_path)
+
+
+def fallback_paths(request) -> list[str]:
+    """Old paths a 404 may have been: as Django's RedirectFallbackMiddleware looks them up, then without the query."""
+    paths = [request.get_full_path()]
+    if settings.APPEND_SLASH and not request.path.endswith("/"):
+        paths.append(request.get_full_path(force_append_slash=True))
+    if request.META.get("QUERY_STRING"):
+        paths += [path.split("?", 1)[0] for path in paths]  # the path part is escaped: no "?" in it
+    return paths
+
+
+def wordpress_id_paths(request) -> list[str]:
+    """For /?p=123 (and /?page_id=2): the full address, then the address with only that parameter.
+
+    Empty for every other request, so ordinary pages make no query.
+    """
+    if request.path_info != "/" or not request.META.get("QUERY_STRING"):
+        return []
+    params = [(name, request.GET[name]) for name in WORDPRESS_ID_PARAMS if request.GET.get(name)]
+    if not params:
+        return []
+    return [request.get_full_path(), *(f"{request.path}?{urlencode([param])}" for param in params)]
+
+
+class PublicRedirectMiddleware(MiddlewareMixin):
+    """RedirectFallbackMiddleware, except that a redirect to an article waits until the article is public.
+
+    Also answers old WordPress addresses such as /?p=123, which reach the home page (a 200,
+    never seen by a 404 fallback): they redirect before the view runs, or answer 404 when
+    no public page is known for them, as WordPress did for an unknown post.
+    """
+
+    def process_request(self, request):
+        old_paths = wordpress_id_paths(request)
+        if not old_paths:
+            return None
+        response = redirect_response(request, old_paths)
+        if response is None:
+            raise Http404("No public page for this old address.")
+        return response
+
+    def process_response(self, request, response):
+        if response.status_code != 404:
+            return response
+        return redirect_response(request, fallback_paths(request)) or response
