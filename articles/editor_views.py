@@ -10,10 +10,12 @@ import logging
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
+from django.utils.html import format_html
 from django.views import View
 
 from .markdown import render_markdown
+from .models import validate_body_size
 from .uploads import store_image
 
 logger = logging.getLogger(__name__)
@@ -32,12 +34,26 @@ class StaffEditorMixin(PermissionRequiredMixin):
 
 
 class PreviewView(StaffEditorMixin, View):
+    """The preview pane's HTML. markdownx puts whatever comes back into the pane, so every answer is a fragment."""
+
     http_method_names = ["post"]
+
+    def handle_no_permission(self):
+        return HttpResponseForbidden(_notice("No preview: your session may have ended. Log in again in another tab."))
 
     def post(self, request):
         if "content" not in request.POST:
-            return HttpResponseBadRequest("Send the Markdown as the 'content' field.")
-        return HttpResponse(render_markdown(request.POST["content"]))
+            return HttpResponseBadRequest(_notice("Send the Markdown as the 'content' field."))
+        content = request.POST["content"]
+        try:
+            validate_body_size(content)
+        except ValidationError as error:  # shown now, not first on Save
+            return HttpResponse(_notice(f"This cannot be saved: {error.messages[0]}") + render_markdown(content))
+        return HttpResponse(render_markdown(content))
+
+
+def _notice(message: str) -> str:
+    return format_html('<p class="errornote" role="alert">{}</p>', message)
 
 
 class UploadView(StaffEditorMixin, View):

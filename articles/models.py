@@ -30,7 +30,8 @@ def validate_sane_date(value) -> None:
 
 def validate_body_size(value: str) -> None:
     """One size limit for every way a body arrives (admin, preview, import); see ARTICLE_BODY_MAX_BYTES."""
-    size, limit = len(value.encode()), settings.ARTICLE_BODY_MAX_BYTES
+    # Measured as stored: a browser's CRLF line endings count once.
+    size, limit = len(normalise_newlines(value).encode()), settings.ARTICLE_BODY_MAX_BYTES
     if size > limit:
         raise ValidationError(
             f"The body is {size:,} bytes; the limit is {limit:,}. Split it into several articles.",
@@ -221,18 +222,26 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, touch=True, **kwargs):
+        """Save; `touch` moves updated_at (readers' "Updated" date) when what they read has changed."""
         self.normalise()
         self.fill_defaults()
         self.render()
-        if touch:
+        if touch and self._reader_text() != getattr(self, "_loaded_text", None):
             self.updated_at = timezone.now()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, *self.DERIVED_FIELDS}
         super().save(*args, **kwargs)
+        self._loaded_text = self._reader_text()
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        article = super().from_db(db, field_names, values, **kwargs)
+        article._loaded_text = article._reader_text()
+        return article
 
     @property
     def is_public(self) -> bool:
@@ -255,14 +264,22 @@ class Article(models.Model):
         return self.get_status_display()
 
     def clean(self):
+        # Only what normalising emptied is reported here; an empty field has its own "required" error.
+        given = {name for name in ("title", "body") if getattr(self, name)}
         self.normalise()
-        if not self.title:
-            raise ValidationError({"title": "An article needs a title."})
+        emptied = {
+            name: f"An article needs a {name}: this one is only spaces." for name in given if not getattr(self, name)
+        }
+        if emptied:
+            raise ValidationError(emptied)
         self.fill_defaults()  # before unique checks, so a blank slug is filled, not refused
 
     # Fields save() may change besides the ones asked for.
     DERIVED_FIELDS = ("title", "slug", "body", "summary", "meta_description", "published_at", "body_html", "excerpt",
                       "updated_at")  # fmt: skip
+
+    def _reader_text(self) -> tuple:
+        return tuple(self.__dict__.get(name) for name in ("title", "body", "summary"))
 
     def normalise(self):
         """Store every path's input the same way: the admin posts CRLF text and whole-second
@@ -294,11 +311,11 @@ class Article(models.Model):
 
     # -- import bookkeeping
 
-    def content_fingerprint(self, tag_names=None) -> str:
+    def content_fingerprint(self, tag_ids=None) -> str:
         """Hash of everything an editor can change. Stored at import (import_state); when it
         differs later, the article was edited since and a re-import leaves it alone."""
-        if tag_names is None:
-            tag_names = self.tags.values_list("name", flat=True) if self.pk else []
+        if tag_ids is None:
+            tag_ids = self.tags.values_list("pk", flat=True) if self.pk else []
         self.normalise()  # so an unsaved form's CRLF text hashes as it will be stored
         data = [
             self.title,
@@ -307,8 +324,8 @@ class Article(models.Model):
             self.body,
             self.status,
             self.published_at.astimezone(UTC).isoformat() if self.published_at else "",
-            self.topic.name if self.topic_id else "",
-            sorted(tag_names),
+            self.topic_id,  # ids, not names: renaming a topic or tag is not an edit of its articles
+            sorted(tag_ids),
             self.meta_description,
             self.canonical_url,
             self.author_id,

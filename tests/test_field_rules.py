@@ -166,3 +166,56 @@ def test_topic_and_tag_slugs_follow_the_same_rule(admin_client):
     admin_client.post(reverse("admin:articles_tag_add"), {"name": "NYC", "slug": "-NYC-"})
     assert Topic.objects.get().slug == "mental_health"
     assert Tag.objects.get().slug == "nyc"
+
+
+def test_crlf_line_endings_count_once_towards_the_body_limit(admin_client, small_bodies):
+    lines = "x" * 8 + "\n"
+    body = lines * (small_bodies // len(lines))  # just under the limit with \n, over it with \r\n
+    assert len(body.replace("\n", "\r\n").encode()) > small_bodies
+    assert _admin_post(admin_client, body=body.replace("\n", "\r\n")).status_code == 302
+    assert Article.objects.get().body == body.rstrip("\n")
+
+
+def test_the_preview_warns_of_a_body_over_the_limit_before_save(client, editor, small_bodies):
+    client.force_login(editor)
+    response = client.post("/markdownx/markdownify/", {"content": "y" * (small_bodies + 1)})
+    assert response.status_code == 200
+    assert "This cannot be saved: The body is" in response.content.decode()
+
+
+def test_a_logged_out_preview_says_so_inside_the_preview_pane(client):
+    response = client.post("/markdownx/markdownify/", {"content": "x"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert page.startswith('<p class="errornote" role="alert">No preview: your session may have ended.')
+    assert "<html" not in page and "stylesheet" not in page
+
+
+def test_a_body_of_only_spaces_is_refused(admin_client):
+    response = _admin_post(admin_client, body="   \r\n\r\n  ")
+    assert response.status_code == 200
+    assert "An article needs a body: this one is only spaces." in response.content.decode()
+    assert not Article.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("title", "message"),
+    [("x" * 305, "Ensure this value has at most 200 characters (it has 305)."), ("   ", "This field is required.")],
+)
+def test_a_bad_title_gets_one_clear_message(admin_client, title, message):
+    response = _admin_post(admin_client, title=title)
+    errors = response.context["adminform"].form.errors
+    assert errors["title"] == [message]
+    assert "An article needs a title" not in response.content.decode()
+
+
+def test_saving_unchanged_or_publishing_does_not_move_the_updated_date(admin_client, browser_post, make_article):
+    article = make_article(title="Steady", status=Article.Status.DRAFT)
+    Article.objects.filter(pk=article.pk).update(updated_at=datetime(2025, 1, 10, tzinfo=UTC))
+    browser_post(admin_client, reverse("admin:articles_article_change", args=[article.pk]))
+    url = reverse("admin:articles_article_changelist")
+    admin_client.post(url, {"action": "publish", "_selected_action": [article.pk]})
+    admin_client.post(url, {"action": "unpublish", "_selected_action": [article.pk]})
+    assert Article.objects.get().updated_at == datetime(2025, 1, 10, tzinfo=UTC)
+    browser_post(admin_client, reverse("admin:articles_article_change", args=[article.pk]), {"body": "New words."})
+    assert Article.objects.get().updated_at > datetime(2026, 1, 1, tzinfo=UTC)

@@ -46,6 +46,19 @@ class _Rollback(Exception):
     pass
 
 
+def _once_each(sources: Iterable[SourceFile | SourceError]) -> list[SourceFile | SourceError]:
+    """Each file once, however many of the PATHs reach it (a folder and a file in it, a folder named twice)."""
+    seen: set[str] = set()
+    kept = []
+    for source in sources:
+        if isinstance(source, SourceFile):
+            if source.identity in seen:
+                continue
+            seen.add(source.identity)
+        kept.append(source)
+    return kept
+
+
 class _Batches:
     """An open transaction committed every `size` items.
 
@@ -97,7 +110,7 @@ class Importer:
 
     def run(self, paths: list[Path], *, dry_run: bool = False, atomic: bool = False) -> ImportReport:
         report = ImportReport()
-        sources = list(iter_sources(paths))
+        sources = _once_each(iter_sources(paths))
         if not (dry_run or atomic):
             self._import_all(sources, report)
             return report
@@ -176,8 +189,8 @@ class Importer:
             text, notes = decode_text(source.read(), source.location)
             parse = scraped_text.parse if fmt == "text" else markdown_files.parse
             record = parse(text, import_key=self._file_key(source), location=source.location)
-            record.source_name = self.source or str(source.root)
-            record.source_path = source.key_path
+            record.source_name = f"{self.source}: {source.key_path}" if self.source else source.identity
+            record.source_path = source.identity  # relative links resolve against where the file really is
             record.legacy_key = f"{fmt}:{source.key_path}"  # before sources were named
             record.notes.extend(notes)
             yield record

@@ -63,6 +63,7 @@ class ArticleWriter:
         titles = Article.objects.published().values_list("title", "slug")
         self._titles = _TitleIndex({title_key(title): slug for title, slug in titles})
         self._slugs_this_run: set[str] = set()
+        self._keys_this_run: dict[str, str] = {}
         # Slug checks against memory, not one query per article; the unique index stays the backstop.
         self._slugs: set[str] = set(Article.objects.values_list("slug", flat=True))
         # Bodies that still carry " ." link residue, re-resolved once every title is known.
@@ -78,6 +79,13 @@ class ArticleWriter:
     def write(self, record: ArticleRecord) -> WriteResult:
         if self.status:
             self._force_status(record)
+        earlier = self._keys_this_run.setdefault(record.import_key, record.location)
+        if earlier != record.location:
+            raise SourceError(
+                record.location,
+                f"is the same item as {earlier} (import key {record.import_key!r}); that one was imported. "
+                "With --source, give each folder its own name",
+            )
         fingerprint = record.fingerprint()
         stored_key = self._stored_key(record)
         known = self._known.get(stored_key)
@@ -196,9 +204,14 @@ class ArticleWriter:
         return slug
 
     def _save(self, article: Article, record: ArticleRecord, fingerprint: str, notes: list[str]) -> None:
-        tags = [self._term(Tag, self._tags, name, record.location) for name in record.tags]
+        # "Python" and "python " are one tag here, as in the admin.
+        tags = list(
+            {
+                tag.pk: tag for tag in (self._term(Tag, self._tags, name, record.location) for name in record.tags)
+            }.values()
+        )
         article.import_hash = fingerprint
-        article.import_state = article.content_fingerprint([tag.name for tag in tags])
+        article.import_state = article.content_fingerprint([tag.pk for tag in tags])
         created = article.pk is None
         article.save(touch=record.updated_at is None)
         if created:  # one INSERT instead of set()'s lookup of existing rows

@@ -337,6 +337,8 @@ def _manage(*args: str, database: Path) -> subprocess.CompletedProcess:
         ["import_articles", "--status", "bogus", "sample_content"],
         ["import_articles", "--format", "pdf", "sample_content"],
         ["import_articles", "does/not/exist.txt"],
+        ["import_articles", "--max-file-size", "-5", "sample_content"],
+        ["import_articles", "--max-file-size", "0", "sample_content"],
     ],
 )
 def test_usage_errors_exit_with_code_2_from_the_command_line(args, cli_database):

@@ -59,16 +59,16 @@ def test_a_named_source_recognises_its_files_after_they_move(run_import, tmp_pat
     result = run_import("--source", "practice-site", tmp_path / "new")
     assert "1 unchanged" in result.out
     article = Article.objects.get()
-    assert article.import_source == "practice-site"
+    assert article.import_source == "practice-site: a.md"
 
 
 def test_the_admin_shows_where_an_article_was_imported_from(run_import, tmp_path, admin_client):
     (tmp_path / "a.md").write_text(_md("Shown source"))
     run_import(tmp_path)
     article = Article.objects.get()
-    assert article.import_source == str(tmp_path.resolve())
+    assert article.import_source == f"{tmp_path.resolve()}/a.md"
     page = admin_client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
-    assert "Imported from" in page and str(tmp_path.resolve()) in page
+    assert "Imported from" in page and f"{tmp_path.resolve()}/a.md" in page
 
 
 def test_articles_imported_under_the_old_keys_are_adopted_not_duplicated(run_import, write):
@@ -161,3 +161,61 @@ def test_every_path_stores_text_and_times_the_same_way(make_article):
     assert article.body == "Line one\nLine two\nLine three"
     assert article.summary == "Summary\nmore"
     assert article.published_at == moment.replace(microsecond=0)
+
+
+def test_relative_links_lead_to_the_file_beside_them_not_a_namesake_in_another_folder(run_import, tmp_path):
+    for site in ("siteA", "siteB"):
+        (tmp_path / site).mkdir()
+        (tmp_path / site / "contact.md").write_text(_md(f"Contact {site}"))
+        (tmp_path / site / "about.md").write_text(_md(f"About {site}", "See [the contact page](contact.md)."))
+    assert run_import(tmp_path / "siteA", tmp_path / "siteB").code == 0
+    for site in ("siteA", "siteB"):
+        contact = Article.objects.get(title=f"Contact {site}")
+        assert f"]({contact.get_absolute_url()})" in Article.objects.get(title=f"About {site}").body
+
+
+def test_links_between_files_named_in_different_paths_are_resolved(run_import, tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "index.md").write_text(_md("Post A"))
+    (tmp_path / "b" / "index.md").write_text(_md("Post B", "Back to [A](../a/index.md)."))
+    assert run_import(tmp_path / "a", tmp_path / "b").code == 0
+    assert "](/articles/post-a/)" in Article.objects.get(title="Post B").body
+
+
+def test_one_source_name_for_two_folders_with_the_same_file_names_refuses_the_second(run_import, tmp_path):
+    for site in ("siteA", "siteB"):
+        (tmp_path / site).mkdir()
+        (tmp_path / site / "contact.md").write_text(_md(f"Contact {site}"))
+    result = run_import("--source", "old-site", tmp_path / "siteA", tmp_path / "siteB")
+    assert result.code == 1
+    assert f"{tmp_path / 'siteB' / 'contact.md'}: is the same item as {tmp_path / 'siteA' / 'contact.md'}" in result.err
+    assert "give each folder its own name" in result.err
+    assert list(Article.objects.values_list("title", flat=True)) == ["Contact siteA"]
+
+
+def test_a_folder_named_twice_is_read_once(run_import, tmp_path):
+    (tmp_path / "a.md").write_text(_md("Once"))
+    result = run_import(tmp_path, tmp_path, tmp_path / "a.md")
+    assert result.code == 0 and "1 created, 0 updated, 0 unchanged" in result.out
+
+
+def test_tags_differing_only_in_case_or_spacing_are_one_tag(run_import, write):
+    result = run_import(
+        write("t.md", '---\ntitle: Tagged\ntags: ["Python", "python", "Py  thon", "Py thon"]\n---\nx\n')
+    )
+    assert result.code == 0, result.err
+    assert sorted(Article.objects.get().tags.values_list("name", flat=True)) == ["Py thon", "Python"]
+
+
+def test_renaming_a_topic_or_tag_in_the_admin_is_not_an_edit_of_its_articles(run_import, write, admin_client):
+    path = write("page.txt", PAGE)
+    run_import(path)
+    from articles.models import Tag, Topic
+
+    topic, tag = Topic.objects.get(), Tag.objects.get()
+    admin_client.post(reverse("admin:articles_topic_change", args=[topic.pk]), {"name": "Therapy", "slug": topic.slug})
+    admin_client.post(reverse("admin:articles_tag_change", args=[tag.pk]), {"name": "Anxiety", "slug": tag.slug})
+    assert Topic.objects.get().name == "Therapy"
+    path.write_text(PAGE.replace("first paragraph", "new source text"))
+    assert "1 updated" in run_import(path).out

@@ -1,3 +1,4 @@
+import argparse
 import time
 from pathlib import Path
 
@@ -5,6 +6,16 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.importers.runner import COUNTED, FORMATS, Importer, ImportReport
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number of bytes")
+    return value
 
 
 class Command(BaseCommand):
@@ -28,7 +39,7 @@ class Command(BaseCommand):
             "files are then known by their path within each PATH. Default: by their full path on this machine",
         )  # fmt: skip
         parser.add_argument(
-            "--max-file-size", type=int, default=settings.IMPORT_MAX_FILE_SIZE, metavar="BYTES",
+            "--max-file-size", type=_positive_int, default=settings.IMPORT_MAX_FILE_SIZE, metavar="BYTES",
             help="largest file (or WordPress item) to read; default %(default)s",
         )  # fmt: skip
 
