@@ -1,4 +1,4 @@
-"""Small text helpers shared by the model and the importers."""
+"""Text rules shared by the model, the renderer and the importers: each has its one home here."""
 
 import html
 import re
@@ -62,3 +62,78 @@ def clean_body(body: str) -> str:
     while start < len(lines) and not lines[start].strip(" \t"):
         start += 1
     return "\n".join(lines[start:]).rstrip(" \t\n")
+
+
+# -- URLs ------------------------------------------------------------------------
+
+# The schemes a link or image in an article may use: the sanitiser keeps only these.
+LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+# The schemes of a web page's address (canonical URLs, links between pages).
+WEB_SCHEMES = frozenset({"http", "https"})
+_SCHEME_RE = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+_TAB_OR_NEWLINE_RE = re.compile(r"[\t\n\r]")
+_C0_CONTROL_OR_SPACE = "".join(map(chr, range(0x21)))
+
+
+def url_scheme(url: str) -> str:
+    """The URL's scheme in lower case, "" for a relative URL.
+
+    Read as a browser reads it: tabs and newlines anywhere, and control characters or
+    spaces around it, are ignored, so " Java\\tScript:x" is a javascript: URL.
+    """
+    match = _SCHEME_RE.match(_TAB_OR_NEWLINE_RE.sub("", url).strip(_C0_CONTROL_OR_SPACE))
+    return match.group(1).lower() if match else ""
+
+
+def is_web_url(url: str) -> bool:
+    """An absolute http(s) address."""
+    return url_scheme(url) in WEB_SCHEMES
+
+
+# -- Markdown ----------------------------------------------------------------------
+
+# Anywhere in a line: backslash escapes, code spans, emphasis, links, images and footnotes,
+# table cells, strikethrough ("~" also starts fences and definitions).
+_MARKDOWN_INLINE_RE = re.compile(r"[\\`*_\[|~]")
+# "&copy;" and "&#169;" are entities in Markdown; "AT&T" and "&" alone are text already.
+_ENTITY_START_RE = re.compile(r"&(?=#?\w+;)")
+# What makes a line more than text, at its start after any indentation.
+_MARKDOWN_LINE_START_RE = re.compile(
+    r"""^(?P<indent>[^\S\n]*)
+    (?:
+        (?P<number>\d+)(?P<delimiter>[.)])(?=\s|$)  # an ordered list item: "1. ", "2)"
+      | (?P<marker>
+            \#(?=\#{0,5}(?:\s|$))  # an ATX heading: one to six "#", then a space
+          | [-+=](?=\s|$)  # a bullet list item ("*" is escaped everywhere)
+          | [-=](?=[-=\ \t]*$)  # a thematic break or setext underline: "---", "-- -", "==="
+          | >  # a quote
+          | :(?=[\ \t])  # a definition, below its term
+        )
+    )""",
+    re.MULTILINE | re.VERBOSE,
+)
+
+
+def escape_markdown(text: str, *, in_link_text: bool = True) -> str:
+    """Plain text to Markdown that articles.markdown.render_markdown shows as exactly that text.
+
+    It escapes more than the minimum (every "[", "|" and "~"; "-" or ":" starting a line),
+    as an escaped punctuation character always shows as itself. "]" is escaped too, as in
+    a link's text it would end the link ("[see [1]](url)"); in_link_text=False leaves it
+    alone, for text that will not be put between brackets: with every "[" escaped, a "]"
+    is text already. Indentation is kept, so text that starts with a tab or four spaces
+    (the importers' never do) still shows as written, but as an indented code block.
+    """
+    text = _MARKDOWN_INLINE_RE.sub(r"\\\g<0>", text)
+    if in_link_text:
+        text = text.replace("]", r"\]")
+    # Raw HTML and entities pass through Markdown; as text they are escaped.
+    text = _ENTITY_START_RE.sub("&amp;", text).replace("<", "&lt;")
+    return _MARKDOWN_LINE_START_RE.sub(_escape_line_start, text)
+
+
+def _escape_line_start(match: re.Match) -> str:
+    indent, number, delimiter, marker = match.group("indent", "number", "delimiter", "marker")
+    if number:  # "1." -> "1\.": the escape goes on the dot or parenthesis after the number
+        return f"{indent}{number}\\{delimiter}"
+    return f"{indent}\\{marker}"

@@ -3,6 +3,7 @@
 import codecs
 import re
 
+from ..text import normalise_newlines
 from .records import SourceError
 
 _BOMS = [
@@ -41,7 +42,7 @@ def decode_text(data: bytes, location: str) -> tuple[str, list[str]]:
         except UnicodeDecodeError:
             text = data.decode("cp1252", errors="cp1252_c1")
             notes.append("not valid UTF-8: decoded as Windows-1252")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = normalise_newlines(text)
     controls = len(_CONTROL_RE.findall(text))
     if controls > max(2, len(text) // 100):
         raise SourceError(location, "looks like a binary file (many control characters), not text")

@@ -15,6 +15,8 @@ import re
 from bs4 import BeautifulSoup
 from markdownify import ATX, MarkdownConverter
 
+from ..text import LINK_SCHEMES, escape_markdown, normalise_newlines, url_scheme
+
 # --- WordPress filters ------------------------------------------------------
 
 _COMMENT_RE = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
@@ -148,7 +150,6 @@ def _expand_one(name: str, attr_text: str, self_closing: bool, inner: str | None
 
 # --- Markdown conversion ------------------------------------------------------
 
-_SAFE_SCHEMES = {"http", "https", "mailto", "tel"}
 # Elements whose content is code, embeds or widgets, never readable text.
 _DROPPED_ELEMENTS = [
     "script", "style", "iframe", "noscript", "object", "embed", "template", "svg", "canvas",
@@ -157,43 +158,22 @@ _DROPPED_ELEMENTS = [
 _DROPPED_RE = re.compile(rf"<(?:{'|'.join(_DROPPED_ELEMENTS)})\b", re.IGNORECASE)
 # WordPress turns a URL alone in its paragraph (or embed block) into an embed, a video or a post: keep a link.
 _BARE_URL_RE = re.compile(r"(<(?:p|div)\b[^<>]*>)\s*(https?://[^\s<>\"]+)\s*(?=</(?:p|div)>)", re.IGNORECASE)
-_LINE_START_RE = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|[-+](?=\s|$)|>|\d{1,9}(?=[.)](?:\s|$)))")
 
 
 def safe_url(url: str | None) -> str | None:
     """The URL with characters that would end a Markdown link encoded, or None if its scheme is unsafe."""
     url = re.sub(r"[\t\r\n]", "", url or "").strip()
-    if not url:
-        return None
-    scheme = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", url)
-    if scheme and scheme.group(1).lower() not in _SAFE_SCHEMES:
+    if not url or url_scheme(url) not in {"", *LINK_SCHEMES}:  # "": a relative URL
         return None
     for char, code in ((" ", "%20"), ("(", "%28"), (")", "%29"), ("<", "%3C"), (">", "%3E")):
         url = url.replace(char, code)
     return url
 
 
-def _escape_line_start(match: re.Match) -> str:
-    space, marker = match.groups()
-    if marker[0].isdigit():  # "1." -> "1\.": the escape goes on the dot or parenthesis after the number
-        return f"{space}{marker}\\"
-    return f"{space}\\{marker}"
-
-
 class _Converter(MarkdownConverter):
     def escape(self, text: str, parent_tags) -> str:
-        if not text:
-            return ""
-        text = text.replace("\\", "\\\\")
-        text = re.sub(r"[*_`]", r"\\\g<0>", text)
-        last_bracket = text.rfind("]")  # only a "[" with a "]" after it could start a link
-        text = text[:last_bracket].replace("[", "\\[") + text[last_bracket:] if last_bracket > 0 else text
-        # Text that looks like markup stays text: Markdown passes raw HTML and entities through.
-        text = re.sub(r"&(?=#?\w+;)", "&amp;", text).replace("<", "&lt;")
-        if parent_tags & {"td", "th"}:
-            text = text.replace("|", r"\|")
-        # A line that starts like a heading, list or quote would become one.
-        return _LINE_START_RE.sub(_escape_line_start, text)
+        # Text that looks like Markdown or HTML stays text ("|" is escaped everywhere, so table cells too).
+        return escape_markdown(text, in_link_text="a" in parent_tags)
 
     def convert_a(self, el, text, parent_tags):
         href = safe_url(el.get("href"))
@@ -204,7 +184,7 @@ class _Converter(MarkdownConverter):
         return super().convert_a(el, text, parent_tags)
 
     def convert_img(self, el, text, parent_tags):
-        alt = (el.get("alt") or "").replace("[", r"\[").replace("]", r"\]")
+        alt = escape_markdown(el.get("alt") or "")
         src = safe_url(el.get("src"))
         if src is None:
             return alt
@@ -262,7 +242,7 @@ def _tidy(markdown: str) -> str:
 def html_to_markdown(html_text: str, notes: list[str] | None = None) -> str:
     """Markdown for a WordPress post body. Problems worth telling the editor are appended to `notes`."""
     notes = notes if notes is not None else []
-    text = html_text.replace("\r\n", "\n").replace("\r", "\n")
+    text = normalise_newlines(html_text)
     gutenberg = "<!-- wp:" in text
     text = _COMMENT_RE.sub("", text)
     text = expand_shortcodes(text, notes)

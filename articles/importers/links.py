@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.utils.encoding import escape_uri_path, iri_to_uri
 
-from ..text import normalise_title
+from ..text import WEB_SCHEMES, normalise_title
 from .scraped_text import RESIDUE_RE
 
 # The longest title, in words, that link text is matched against.
@@ -108,7 +108,7 @@ class ImportedAddresses:
 
         def resolve(url: str) -> str | None:
             parts = urlsplit(url)
-            if parts.scheme and parts.scheme not in {"http", "https"}:
+            if parts.scheme and parts.scheme not in WEB_SCHEMES:
                 return None
             if parts.netloc and parts.netloc.lower() not in self.local_hosts:
                 return None

@@ -8,7 +8,7 @@ Layout of such a page:
 
 import re
 
-from ..text import collapse_whitespace, normalise_title
+from ..text import collapse_whitespace, escape_markdown, normalise_title
 from .records import ArticleRecord, SourceError
 
 # A trailing line counts as a keyword line when it is this short and does not end
@@ -83,21 +83,3 @@ RESIDUE_RE = re.compile(r"(?<=\S) \.(?=\s|$)")
 
 def has_link_residue(body: str) -> bool:
     return RESIDUE_RE.search(body) is not None
-
-
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]|])")
-_LINE_START_SPECIAL = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])(?=\s|$)")
-
-
-def escape_markdown(text: str) -> str:
-    """Plain text to Markdown that renders as the same text (scraped pages are not Markdown)."""
-    text = _INLINE_SPECIAL.sub(r"\\\1", text)
-    text = re.sub(r"&(?=#?\w+;)", "&amp;", text)
-    text = text.replace("<", "&lt;")
-    return _LINE_START_SPECIAL.sub(lambda m: m.group(1) + _escape_marker(m.group(2)), text)
-
-
-def _escape_marker(marker: str) -> str:
-    if marker[0].isdigit():
-        return marker[:-1] + "\\" + marker[-1]
-    return "\\" + marker

@@ -25,7 +25,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from ..markdown import render_markdown
 from ..models import TITLE_MAX_LENGTH
-from ..text import strip_tags, truncate_words_at
+from ..text import is_web_url, strip_tags, truncate_words_at
 from .html_to_markdown import html_to_markdown
 from .records import ArticleRecord, Skipped, SourceError
 
@@ -281,7 +281,7 @@ def _convert(item: dict, channel: dict, run: _Run) -> ArticleRecord | Skipped | 
     private = ["was private in WordPress"] if item.get("wp:status") == "private" else []
     meta = {key: values[0] for key, values in item["meta"].items()}
     canonical = next((meta[key] for key in _CANONICAL_KEYS if key in meta), "")
-    if canonical and urlsplit(canonical).scheme not in {"http", "https"}:
+    if canonical and not is_web_url(canonical):
         notes.append(f"ignored canonical URL {canonical!r}: not an http(s) address")
         canonical = ""
     topic, tags = _terms(item["category"])
