@@ -1,17 +1,35 @@
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.utils import formats, timezone
 from markdownx.admin import MarkdownxModelAdmin
 
-from .models import Article, Tag, Topic
+from .forms import LocalDateTimeField
+from .models import Article, DeletedImport, Tag, Topic
+
+
+class StateFilter(admin.SimpleListFilter):
+    """Draft, Scheduled or Published, as editors think of it (the status field alone has no Scheduled)."""
+
+    title = "status"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
+
+    def queryset(self, request, queryset):
+        return {
+            "draft": queryset.drafts,
+            "scheduled": queryset.scheduled,
+            "published": queryset.published,
+        }.get(self.value(), queryset.all)()
 
 
 @admin.register(Article)
 class ArticleAdmin(MarkdownxModelAdmin):
-    list_display = ["title", "state", "published_at", "updated_at", "topic"]
-    list_filter = ["status", "topic", "tags"]
+    list_display = ["title", "state", "publication", "updated_at", "topic"]
+    list_filter = [StateFilter, "topic", "tags"]
     search_fields = ["title", "body"]
-    prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     autocomplete_fields = ["tags", "topic", "author"]
     readonly_fields = ["created_at", "updated_at", "import_source"]
@@ -33,6 +51,11 @@ class ArticleAdmin(MarkdownxModelAdmin):
     def state(self, article):
         return article.state
 
+    @admin.display(description="Publication date", ordering="published_at")
+    def publication(self, article):
+        # A draft's date is only a plan (or an imported leftover): not shown as if it were published.
+        return article.published_at if article.status == Article.Status.PUBLISHED else None
+
     def get_changelist(self, request, **kwargs):
         return SafeDateChangeList
 
@@ -41,6 +64,8 @@ class ArticleAdmin(MarkdownxModelAdmin):
         if db_field.name == "body":
             # Leading spaces can be Markdown (an indented code block); the model trims blank lines itself.
             field.strip = False
+        if db_field.name == "published_at":
+            field = LocalDateTimeField(required=False, label=field.label, help_text=field.help_text)
         return field
 
     def save_model(self, request, obj, form, change):
@@ -50,12 +75,20 @@ class ArticleAdmin(MarkdownxModelAdmin):
 
     @admin.action(description="Publish selected articles now (or at their scheduled time)", permissions=["change"])
     def publish(self, request, queryset):
-        count = 0
+        now, count, kept = timezone.now(), 0, []
         for article in queryset.exclude(status=Article.Status.PUBLISHED):
-            article.publish()
+            if article.publish(now):
+                kept.append(article)
             article.save()
             count += 1
-        self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
+        message = f"Published {count} article(s)."
+        if kept:
+            when = "; ".join(
+                f"“{a.title}” on {formats.date_format(timezone.localtime(a.published_at), 'DATETIME_FORMAT')}"
+                for a in kept
+            )
+            message += f" {len(kept)} of them keep the future time set for them, and go public then: {when}."
+        self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
     def unpublish(self, request, queryset):
@@ -78,15 +111,37 @@ class SafeDateChangeList(ChangeList):
             raise IncorrectLookupParameters(exc) from exc
 
 
-@admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TermAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
+
+    def get_deleted_objects(self, objs, request):
+        """The confirmation page lists what is deleted; articles are not, but they lose the term: say how many."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        kind = self.model._meta.verbose_name
+        affected = Article.objects.filter(**{f"{self.model.article_lookup}__in": list(objs)}).distinct().count()
+        if affected:
+            counts[f"articles that lose this {kind} (they are kept)"] = affected
+        return deleted, counts, perms_needed, protected
+
+
+@admin.register(Topic)
+class TopicAdmin(TermAdmin):
+    pass
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
+class TagAdmin(TermAdmin):
+    pass
+
+
+@admin.register(DeletedImport)
+class DeletedImportAdmin(admin.ModelAdmin):
+    """Imported articles deleted here, which imports skip. Deleting a row here lets the next import bring it back."""
+
+    list_display = ["title", "deleted_at", "import_key"]
+    search_fields = ["title", "import_key"]
+    readonly_fields = ["title", "deleted_at", "import_key"]
+
+    def has_add_permission(self, request):
+        return False

@@ -4,14 +4,18 @@ from datetime import UTC
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
+from django.db.models.functions import Lower
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from .markdown import render_markdown
-from .text import clean_body, first_paragraph_text, make_slug, normalise_newlines
+from .text import WEB_SCHEMES, clean_body, first_paragraph_text, make_slug, normalise_newlines
 
 TITLE_MAX_LENGTH = 200
 SLUG_MAX_LENGTH = 200
@@ -71,6 +75,14 @@ class Term(models.Model):
     class Meta:
         abstract = True
         ordering = ["name"]
+        constraints = [
+            # "Therapy" and "therapy" are one term: the importer and the admin reuse the existing one.
+            models.UniqueConstraint(
+                Lower("name"),
+                name="%(app_label)s_%(class)s_name_ci",
+                violation_error_message="One with this name already exists (names are compared regardless of case).",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -199,6 +211,7 @@ class Article(models.Model):
     )
     canonical_url = models.URLField(
         max_length=500,
+        validators=[URLValidator(schemes=sorted(WEB_SCHEMES))],
         blank=True,
         help_text="Only if this article's original lives at another address.",
     )
@@ -304,10 +317,18 @@ class Article(models.Model):
         """The slug to aim for before uniqueness: the one asked for, else one from the title."""
         return clean_slug(wanted) or make_slug(self.title, SLUG_MAX_LENGTH) or "article"
 
-    def publish(self):
-        """Make the article public: now, or at the time already set (which may schedule it)."""
+    def publish(self, now=None) -> bool:
+        """Make the article public now, or at the future time an editor set (which schedules it).
+
+        A past date (a draft's old plan, an imported leftover) becomes now: published today means
+        dated today. Returns whether a future time was kept.
+        """
+        now = (now or timezone.now()).replace(microsecond=0)
         self.status = self.Status.PUBLISHED
-        self.fill_defaults()
+        if self.published_at is not None and self.published_at > now:
+            return True
+        self.published_at = now
+        return False
 
     # -- import bookkeeping
 
@@ -340,3 +361,24 @@ class Article(models.Model):
         """Derive the stored HTML and excerpt from the editable fields."""
         self.body_html = render_markdown(self.body)
         self.excerpt = " ".join(self.summary.split()) or first_paragraph_text(self.body_html)
+
+
+class DeletedImport(models.Model):
+    """An imported article that was deleted here. Imports skip its source from then on (and say so),
+    so a deletion is not undone by the next run; `import_articles --restore-deleted` brings it back."""
+
+    import_key = models.CharField(max_length=500, unique=True)
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    deleted_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.title
+
+
+@receiver(post_delete, sender=Article)
+def remember_deleted_import(sender, instance: Article, **kwargs):
+    # A signal, not Article.delete(): the admin's bulk delete and QuerySet.delete() skip that method.
+    if instance.import_key:
+        DeletedImport.objects.update_or_create(
+            import_key=instance.import_key, defaults={"title": instance.title, "deleted_at": timezone.now()}
+        )

@@ -19,7 +19,7 @@ def test_changelist_shows_columns_and_filters(admin_client, make_article):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Listed article" in page
-    for column in ("column-state", "column-published_at", "column-updated_at", "column-topic"):
+    for column in ("column-state", "column-publication", "column-updated_at", "column-topic"):
         assert column in page
     filters = [spec.title for spec in response.context["cl"].filter_specs]
     assert filters == ["status", "topic", "tags"]

@@ -95,6 +95,7 @@ class Importer:
         fmt: str = "auto",
         status: str | None = None,
         overwrite: bool = False,
+        restore_deleted: bool = False,
         include_pages: bool = False,
         max_file_size: int,
         source: str = "",
@@ -104,6 +105,7 @@ class Importer:
         self.source = source
         self.status = status
         self.overwrite = overwrite
+        self.restore_deleted = restore_deleted
         self.include_pages = include_pages
         self.max_file_size = max_file_size
         self.progress = progress or (lambda files_done, files_total, items_done: None)
@@ -124,7 +126,7 @@ class Importer:
         return report
 
     def _import_all(self, sources: list[SourceFile | SourceError], report: ImportReport) -> None:
-        writer = ArticleWriter(status=self.status, overwrite=self.overwrite)
+        writer = ArticleWriter(status=self.status, overwrite=self.overwrite, restore_deleted=self.restore_deleted)
         items = 0
         with _Batches(BATCH_SIZE) as batch:
             for done, source in enumerate(sources, 1):
@@ -164,6 +166,10 @@ class Importer:
             return
         except DatabaseError as error:
             report.fail(SourceError(item.location, f"the database refused it ({error})"))
+            return
+        if result.outcome is Outcome.DELETED_HERE:
+            report.counts["skipped"] += 1
+            report.skipped["deleted here (--restore-deleted brings them back)"] += 1
             return
         report.counts[result.outcome.value] += 1
         report.notes.extend(f"{item.location}: {note}" for note in item.notes + result.notes)

@@ -17,7 +17,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.urls import reverse
 
-from ..models import SLUG_MAX_LENGTH, Article, Tag, Topic, clean_slug, free_slug
+from ..models import SLUG_MAX_LENGTH, Article, DeletedImport, Tag, Topic, clean_slug, free_slug
 from .links import ImportedAddresses, resolve_link_residue, rewrite_links, site_path, title_key
 from .records import ArticleRecord, SourceError
 
@@ -27,6 +27,7 @@ class Outcome(StrEnum):
     UPDATED = "updated"
     UNCHANGED = "unchanged"
     LOCALLY_MODIFIED = "locally modified"
+    DELETED_HERE = "deleted here"
 
 
 @dataclass
@@ -44,9 +45,12 @@ class _Known:
 
 
 class ArticleWriter:
-    def __init__(self, *, status: str | None = None, overwrite: bool = False):
+    def __init__(self, *, status: str | None = None, overwrite: bool = False, restore_deleted: bool = False):
         self.status = status
         self.overwrite = overwrite
+        self.restore_deleted = restore_deleted
+        # Sources of articles deleted here: skipped, so a deletion is not undone by the next run.
+        self._deleted = set(DeletedImport.objects.values_list("import_key", flat=True))
         self.site_id = settings.SITE_ID
         # Failures of the final link pass, for the report.
         self.failures: list[SourceError] = []
@@ -86,6 +90,9 @@ class ArticleWriter:
                 f"is the same item as {earlier} (import key {record.import_key!r}); that one was imported. "
                 "With --source, give each folder its own name",
             )
+        deleted = {record.import_key, record.legacy_key} & self._deleted
+        if deleted and not self.restore_deleted:
+            return WriteResult(Outcome.DELETED_HERE)
         fingerprint = record.fingerprint()
         stored_key = self._stored_key(record)
         known = self._known.get(stored_key)
@@ -152,6 +159,9 @@ class ArticleWriter:
         elif known.fingerprint == fingerprint and article.import_key == record.import_key:
             return WriteResult(Outcome.UNCHANGED)  # --overwrite, but nothing to put back
         notes: list[str] = []
+        if {record.import_key, record.legacy_key} & self._deleted:  # --restore-deleted
+            DeletedImport.objects.filter(import_key__in=[record.import_key, record.legacy_key]).delete()
+            notes.append("had been deleted here; imported again (--restore-deleted)")
         previous_slug = article.slug
         self._apply(record, article, notes)
         self._save(article, record, fingerprint, notes)

@@ -32,6 +32,9 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="report what would happen; write nothing")
         parser.add_argument("--atomic", action="store_true", help="if any item fails, write nothing at all")
         parser.add_argument("--overwrite", action="store_true", help="replace articles edited in the admin")
+        parser.add_argument(
+            "--restore-deleted", action="store_true", help="import again articles that were deleted here since"
+        )
         parser.add_argument("--include-pages", action="store_true", help="WordPress: import pages as articles")
         parser.add_argument(
             "--source", default="", metavar="NAME",
@@ -51,6 +54,7 @@ class Command(BaseCommand):
             fmt=options["format"],
             status=options["status"],
             overwrite=options["overwrite"],
+            restore_deleted=options["restore_deleted"],
             include_pages=options["include_pages"],
             max_file_size=options["max_file_size"],
             source=options["source"].strip(),
