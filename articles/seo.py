@@ -7,14 +7,21 @@ tags and JSON-LD. Nothing here queries the database.
 
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from .text import collapse_whitespace, truncate_words_at
+
 TITLE_SEPARATOR = " · "
+# Search engines show about this much of a description; link previews less. Longer ones are
+# cut at a word boundary with an ellipsis, so the page says where the cut is.
+DESCRIPTION_MAX_LENGTH = 160
+# SITE_NAME's default (site_config/settings/base.py): a generic word, not a name to quote.
+DEFAULT_SITE_NAME = "Articles"
 
 # Same escapes as django.utils.html.json_script: the JSON can then never close
 # the <script> element or open a comment, whatever the article says.
@@ -25,8 +32,34 @@ def site_name() -> str:
     return settings.SITE_NAME
 
 
+def has_own_name() -> bool:
+    """Whether SITE_NAME names the site, rather than being the generic default."""
+    return site_name().strip().casefold() != DEFAULT_SITE_NAME.casefold()
+
+
+def from_site(phrase: str) -> str:
+    """'The latest articles from Calm Practice.', or just 'The latest articles.' on a site without its own name."""
+    return f"{phrase} from {site_name()}." if has_own_name() else f"{phrase}."
+
+
 def site_description() -> str:
-    return settings.SITE_DESCRIPTION or f"Articles from {site_name()}."
+    return settings.SITE_DESCRIPTION or from_site("The latest articles")
+
+
+def short_description(text: str) -> str:
+    """A description as search engines and link previews take it: one line, at most DESCRIPTION_MAX_LENGTH."""
+    return truncate_words_at(collapse_whitespace(text or ""), DESCRIPTION_MAX_LENGTH)
+
+
+def absolute_url(request, path: str) -> str:
+    """The one way this site writes its own absolute addresses (canonical links, og:url, JSON-LD).
+
+    From SITE_URL when it is set (production requires it), so the request's Host header has
+    no say in them; else, for local use, from the request.
+    """
+    if settings.SITE_URL:
+        return settings.SITE_URL + path if path.startswith("/") else f"{settings.SITE_URL}/{path}"
+    return request.build_absolute_uri(path)
 
 
 def json_ld_html(data: dict) -> SafeString:
@@ -43,6 +76,10 @@ class PageMeta:
     og_type: str = "website"
     json_ld: dict | None = None
     noindex: bool = False
+
+    def __post_init__(self):
+        # Every page's description is cut here, whoever builds the PageMeta.
+        object.__setattr__(self, "description", short_description(self.description))
 
     @property
     def document_title(self) -> str:
@@ -66,11 +103,11 @@ def page_url(request, path: str, page_number: int = 1) -> str:
     """Absolute URL of a list page; page 1 has no ?page= so it has one address."""
     if page_number > 1:
         path = f"{path}?page={page_number}"
-    return request.build_absolute_uri(path)
+    return absolute_url(request, path)
 
 
 def article_canonical_url(request, article) -> str:
-    return article.canonical_url or request.build_absolute_uri(article.get_absolute_url())
+    return article.canonical_url or absolute_url(request, article.get_absolute_url())
 
 
 def author_name(article) -> str:
@@ -108,8 +145,17 @@ def iso_datetime(value) -> str:
     |date:"c" is isoformat(), which writes six fractional digits whenever the value has
     microseconds (anything stamped with timezone.now()), and HTML's datetime syntax
     allows at most three, so the page would not validate.
+
+    Before standard time zones (in New York, until November 1883) the local offset is the
+    local mean time, with seconds ("-04:56:02"), which neither HTML nor ISO 8601 allows in an
+    offset: such a time is written in UTC instead (noon there, 1850-06-01, is "1850-06-01T16:56:02Z").
     """
-    return timezone.localtime(value).replace(microsecond=0).isoformat() if value else ""
+    if not value:
+        return ""
+    local = timezone.localtime(value).replace(microsecond=0)
+    if local.utcoffset().total_seconds() % 60:
+        return local.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return local.isoformat()
 
 
 def _iso(value) -> str | None:
@@ -123,7 +169,7 @@ def article_json_ld(article, canonical_url: str) -> dict:
         "@context": "https://schema.org",
         "@type": "BlogPosting",
         "headline": article.title,
-        "description": article.description,
+        "description": short_description(article.description),
         "datePublished": _iso(article.published_at),
         "dateModified": _iso(date_modified(article)),
         "author": {"@type": "Person", "name": name} if name else organisation,
@@ -144,6 +190,6 @@ def website_json_ld(home_url: str) -> dict:
         "@context": "https://schema.org",
         "@type": "WebSite",
         "name": site_name(),
-        "description": site_description(),
+        "description": short_description(site_description()),
         "url": home_url,
     }

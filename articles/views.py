@@ -61,7 +61,7 @@ class TermArticleListView(ArticleListView):
         title = self.heading() + (f", page {page_number}" if page_number > 1 else "")
         return seo.PageMeta(
             title=title,
-            description=f"{self.heading()} from {seo.site_name()}.",
+            description=seo.from_site(self.heading()),
             canonical_url=seo.page_url(self.request, self.term.get_absolute_url(), page_number),
         )
 
@@ -94,8 +94,10 @@ class TopicListView(ListView):
     def get_context_data(self, **kwargs):
         meta = seo.PageMeta(
             title="Topics",
-            description=f"Every topic {seo.site_name()} writes about.",
-            canonical_url=self.request.build_absolute_uri(self.request.path),
+            description=f"Every topic {seo.site_name()} writes about."
+            if seo.has_own_name()
+            else "Every topic the articles here cover.",
+            canonical_url=seo.absolute_url(self.request, self.request.path),
         )
         return super().get_context_data(seo=meta, **kwargs)
 

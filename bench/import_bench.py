@@ -160,7 +160,8 @@ def main() -> None:
         generate(source, args.n)
     size_mb = sum(f.stat().st_size for f in source.iterdir()) / 1e6
     env = bench_env(db)
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    # --skip-checks: the static-files check wants collectstatic, which an import benchmark does not need.
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0", "--skip-checks"], cwd=ROOT, env=env, check=True)
 
     kind = "WordPress items in one export" if args.wordpress else "scraped-text pages"
     print(f"{args.n} {kind} ({size_mb:.0f} MB), SQLite at {db}")

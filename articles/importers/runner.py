@@ -13,7 +13,7 @@ from django.db import DatabaseError, transaction
 from . import markdown_files, scraped_text
 from .decoding import decode_text
 from .records import ArticleRecord, Skipped, SourceError
-from .sources import SourceFile, iter_sources
+from .sources import SourceFile, find_sources
 from .wordpress import iter_items, looks_like_wxr
 from .writer import ArticleWriter, Outcome
 
@@ -22,6 +22,8 @@ _SUFFIX_FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdow
 BATCH_SIZE = 100
 KEY_MAX_LENGTH = 500  # Article.import_key
 COUNTED = ("created", "updated", "unchanged", "locally modified", "skipped", "failed")
+# Other XML in a folder (a sitemap, an RSS feed) is passed over; named on the command line, it is an error.
+NOT_AN_EXPORT = "not a WordPress export"
 
 
 @dataclass
@@ -111,8 +113,10 @@ class Importer:
         self.progress = progress or (lambda files_done, files_total, items_done: None)
 
     def run(self, paths: list[Path], *, dry_run: bool = False, atomic: bool = False) -> ImportReport:
+        """Import `paths`. A folder or archive among them with no file to import raises NothingToImport,
+        before anything is written."""
         report = ImportReport()
-        sources = _once_each(iter_sources(paths))
+        sources = _once_each(find_sources(paths))
         if not (dry_run or atomic):
             self._import_all(sources, report)
             return report
@@ -183,6 +187,9 @@ class Importer:
         """Parse one file into records; every problem becomes a SourceError naming the file."""
         try:
             fmt = self._format(source)
+            if fmt is None:
+                yield Skipped(source.location, NOT_AN_EXPORT)
+                return
             if fmt == "wordpress":
                 yield from self._wordpress_items(source)
                 return
@@ -213,7 +220,8 @@ class Importer:
         key = f"source:{self.source}:{source.key_path}" if self.source else f"file:{source.identity}"
         return key if len(key) <= KEY_MAX_LENGTH else f"{key[:20]}…sha256:{hashlib.sha256(key.encode()).hexdigest()}"
 
-    def _format(self, source: SourceFile) -> str:
+    def _format(self, source: SourceFile) -> str | None:
+        """The file's format; None for XML found in a folder that is not a WordPress export."""
         if self.fmt != "auto":
             return self.fmt
         by_suffix = _SUFFIX_FORMATS.get(source.suffix)
@@ -224,6 +232,8 @@ class Importer:
         if looks_like_wxr(head):
             return "wordpress"
         if by_suffix == "wordpress":
+            if not source.named:
+                return None
             raise SourceError(source.location, "is XML but not a WordPress export (WXR); nothing to import from it")
         # A file named on the command line without a known extension: judge by its start.
         stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")

@@ -9,6 +9,16 @@ from typing import BinaryIO
 from .records import SourceError
 
 SUPPORTED_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".xml"}
+# What a folder is searched for, as the messages list it.
+LOOKED_FOR = ".txt, .text, .md, .markdown, .xml, .zip"
+
+
+class NothingToImport(Exception):
+    """Folders or archives named on the command line that hold no importable file."""
+
+    def __init__(self, paths: list[Path]):
+        self.paths = paths
+        super().__init__(f"No importable files found in {', '.join(map(str, paths))} (looked for {LOOKED_FOR})")
 
 
 @dataclass
@@ -17,7 +27,8 @@ class SourceFile:
 
     `key_path` is relative to what was named on the command line (relative links between
     Markdown files resolve against it); `root` is that name resolved (a file's folder), so
-    `identity` is the same whichever path reached the file.
+    `identity` is the same whichever path reached the file. `named` is true for a file
+    named on the command line itself, rather than found in a folder or archive.
     """
 
     key_path: str
@@ -25,6 +36,7 @@ class SourceFile:
     size: int
     open: Callable[[], BinaryIO]
     root: Path
+    named: bool = False
 
     @property
     def identity(self) -> str:
@@ -62,15 +74,30 @@ def iter_sources(paths: list[Path]) -> Iterator[SourceFile | SourceError]:
         elif path.suffix.lower() == ".zip":
             yield from _zip_members(path, prefix="", root=path.resolve())  # the archive is the folder
         else:
-            yield _file(path, path.name, path.resolve().parent)
+            yield _file(path, path.name, path.resolve().parent, named=True)
 
 
-def _file(path: Path, key_path: str, root: Path) -> SourceFile | SourceError:
+def find_sources(paths: list[Path]) -> list[SourceFile | SourceError]:
+    """Every file iter_sources finds; NothingToImport when a folder or archive among `paths` holds none."""
+    found, empty = [], []
+    for path in paths:
+        before = len(found)
+        found.extend(iter_sources([path]))
+        if len(found) == before:
+            empty.append(path)
+    if empty:
+        raise NothingToImport(empty)
+    return found
+
+
+def _file(path: Path, key_path: str, root: Path, *, named: bool = False) -> SourceFile | SourceError:
     try:
         size = path.stat().st_size
     except OSError as exc:
         return SourceError(str(path), f"cannot be read ({exc.strerror})")
-    return SourceFile(key_path=key_path, location=str(path), size=size, open=lambda: path.open("rb"), root=root)
+    return SourceFile(
+        key_path=key_path, location=str(path), size=size, open=lambda: path.open("rb"), root=root, named=named
+    )
 
 
 def _zip_members(path: Path, *, prefix: str, root: Path) -> Iterator[SourceFile | SourceError]:

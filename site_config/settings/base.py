@@ -4,6 +4,7 @@ See README.md for the variables. dev.py, test.py and prod.py adjust this module.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -25,6 +26,18 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 SITE_NAME = env_str("SITE_NAME", "Articles")
 SITE_DESCRIPTION = env_str("SITE_DESCRIPTION", "")
+# The site's public address, e.g. https://example.org: every absolute URL the site writes (canonical
+# links, og:url, JSON-LD) starts with it, whatever Host header a request came with. Empty: taken
+# from each request, for local use only (prod.py requires it).
+SITE_URL = env_str("SITE_URL")
+if SITE_URL:
+    _site_url = urlsplit(SITE_URL.rstrip("/"))
+    _origin = f"{_site_url.scheme}://{_site_url.netloc}"
+    if _site_url.scheme not in {"http", "https"} or not _site_url.hostname or SITE_URL.rstrip("/") != _origin:
+        raise ImproperlyConfigured(
+            f"SITE_URL={SITE_URL!r} must be the site's address alone, scheme and host: https://example.org"
+        )
+    SITE_URL = SITE_URL.rstrip("/")
 SITE_ID = 1
 
 INSTALLED_APPS = [

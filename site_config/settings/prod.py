@@ -1,11 +1,11 @@
-"""Production: HTTPS everywhere; refuses to start without a real SECRET_KEY and ALLOWED_HOSTS."""
+"""Production: HTTPS everywhere; refuses to start without a real SECRET_KEY, ALLOWED_HOSTS and SITE_URL."""
 
 from django.core.exceptions import ImproperlyConfigured
 
 from site_config.env import env_bool, env_int
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, DEBUG, SECRET_KEY
+from .base import ALLOWED_HOSTS, DEBUG, SECRET_KEY, SITE_URL
 
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off with site_config.settings.prod.")
@@ -13,6 +13,11 @@ if SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be a random string of at least 50 characters in production.")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names in production.")
+if not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured(
+        "SITE_URL must be set in production to the site's https:// address, e.g. SITE_URL=https://example.org: "
+        "canonical links and link previews use it, never the Host header a request comes with."
+    )
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 # Behind a TLS-terminating load balancer that sets X-Forwarded-Proto.

@@ -9,6 +9,7 @@ from .base import CACHES
 
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+SITE_URL = ""  # addresses from the request ("http://testserver"); tests that need SITE_URL set it
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Keep test runs from reading each other's keys in a shared Redis.
 CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.importers.runner import COUNTED, FORMATS, Importer, ImportReport
+from articles.importers.sources import NothingToImport
 
 
 def _positive_int(text: str) -> int:
@@ -60,7 +61,10 @@ class Command(BaseCommand):
             source=options["source"].strip(),
             progress=self._progress_printer(),
         )
-        report = importer.run(paths, dry_run=options["dry_run"], atomic=options["atomic"])
+        try:
+            report = importer.run(paths, dry_run=options["dry_run"], atomic=options["atomic"])
+        except NothingToImport as error:
+            raise CommandError(str(error), returncode=1) from None
         self._print(report, dry_run=options["dry_run"], atomic=options["atomic"])
         if report.failed:
             raise CommandError(f"{report.failed} item(s) failed; see the lines above.", returncode=1)
