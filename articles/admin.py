@@ -76,6 +76,7 @@ class ArticleAdmin(MarkdownxModelAdmin):
     @admin.action(description="Publish selected articles now (or at their scheduled time)", permissions=["change"])
     def publish(self, request, queryset):
         now, count, kept = timezone.now(), 0, []
+        waiting = [a for a in queryset.filter(status=Article.Status.PUBLISHED) if not a.is_public]
         for article in queryset.exclude(status=Article.Status.PUBLISHED):
             if article.publish(now):
                 kept.append(article)
@@ -83,11 +84,9 @@ class ArticleAdmin(MarkdownxModelAdmin):
             count += 1
         message = f"Published {count} article(s)."
         if kept:
-            when = "; ".join(
-                f"“{a.title}” on {formats.date_format(timezone.localtime(a.published_at), 'DATETIME_FORMAT')}"
-                for a in kept
-            )
-            message += f" {len(kept)} of them keep the future time set for them, and go public then: {when}."
+            message += f" Kept the future time set for {_list_with_times(kept)}: public then."
+        if waiting:
+            message += f" Already scheduled, unchanged: {_list_with_times(waiting)}."
         self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
@@ -98,6 +97,13 @@ class ArticleAdmin(MarkdownxModelAdmin):
             article.save()
             count += 1
         self.message_user(request, f"Moved {count} article(s) back to draft.", messages.SUCCESS)
+
+
+def _list_with_times(articles) -> str:
+    """“Title” (Nov. 7, 2027, 1:30 a.m. EST), ...: the zone tells the two 1:30s of an autumn night apart."""
+    return ", ".join(
+        f"“{a.title}” ({formats.date_format(timezone.localtime(a.published_at), 'N j, Y, P T')})" for a in articles
+    )
 
 
 class SafeDateChangeList(ChangeList):

@@ -6,6 +6,7 @@ Registered in ArticlesConfig.ready(); `manage.py check` and `runserver` run them
 from django.conf import STATICFILES_STORAGE_ALIAS, settings
 from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core.checks import Error, register
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import storages
 
 # Not Tags.staticfiles: collectstatic runs the checks with that tag first, and would then refuse
@@ -52,3 +53,10 @@ def check_static_manifest(app_configs=None, **kwargs):
             id="articles.E001",
         )
     ]
+
+
+def refuse_to_start_without_static_manifest() -> None:
+    """For WSGI/ASGI start-up, where no system check runs: the same check, as an exception."""
+    errors = check_static_manifest()
+    if errors:
+        raise ImproperlyConfigured(f"{errors[0].msg} {errors[0].hint}")

@@ -1,12 +1,12 @@
 import hashlib
 import json
+import unicodedata
 from datetime import UTC
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models.functions import Lower
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -15,7 +15,15 @@ from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from .markdown import render_markdown
-from .text import WEB_SCHEMES, clean_body, first_paragraph_text, make_slug, normalise_newlines
+from .text import (
+    WEB_SCHEMES,
+    clean_body,
+    first_paragraph_text,
+    has_visible_text,
+    make_slug,
+    normalise_newlines,
+    strip_control_chars,
+)
 
 TITLE_MAX_LENGTH = 200
 SLUG_MAX_LENGTH = 200
@@ -52,6 +60,11 @@ def clean_slug(text: str, max_length: int = SLUG_MAX_LENGTH) -> str:
     return slugify(text, allow_unicode=True)[:max_length].strip("-_")
 
 
+def term_key(name: str) -> str:
+    """What makes two topic or tag names the same: case, accents' encoding and spacing aside."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
 class TermQuerySet(models.QuerySet):
     def public(self, now=None):
         """Terms used by at least one public article: no other term may be named to the public."""
@@ -63,6 +76,9 @@ class Term(models.Model):
     """A name articles are grouped by, with its own public page."""
 
     name = models.CharField(max_length=100, unique=True)
+    # "Therapy", "THÉRAPY" and "thérapy" are one term, on every database (SQLite's LOWER() is ASCII-only):
+    # the comparison key is made here, in Python, and the admin and the importer both look terms up by it.
+    name_key = models.CharField(max_length=200, unique=True, editable=False)
     slug = models.SlugField(
         max_length=100, unique=True, allow_unicode=True, blank=True, help_text="Leave blank to make it from the name."
     )
@@ -75,14 +91,6 @@ class Term(models.Model):
     class Meta:
         abstract = True
         ordering = ["name"]
-        constraints = [
-            # "Therapy" and "therapy" are one term: the importer and the admin reuse the existing one.
-            models.UniqueConstraint(
-                Lower("name"),
-                name="%(app_label)s_%(class)s_name_ci",
-                violation_error_message="One with this name already exists (names are compared regardless of case).",
-            ),
-        ]
 
     def __str__(self):
         return self.name
@@ -96,9 +104,17 @@ class Term(models.Model):
 
     def clean(self):
         self.normalise()
+        model = type(self)
+        same = model.objects.filter(name_key=self.name_key).exclude(pk=self.pk).first()
+        if same:
+            kind = model._meta.verbose_name
+            raise ValidationError(
+                {"name": f"The {kind} “{same.name}” already exists (names are compared regardless of case)."}
+            )
 
     def normalise(self):
         self.name = " ".join(self.name.split())
+        self.name_key = term_key(self.name)
         model = type(self)
         self.slug = clean_slug(self.slug, 100) or unique_slug(
             model, self.name, 100, exclude_pk=self.pk, fallback=model._meta.model_name
@@ -281,7 +297,9 @@ class Article(models.Model):
         given = {name for name in ("title", "body") if getattr(self, name)}
         self.normalise()
         emptied = {
-            name: f"An article needs a {name}: this one is only spaces." for name in given if not getattr(self, name)
+            name: f"An article needs a {name}: this one is only spaces or invisible characters."
+            for name in given
+            if not has_visible_text(getattr(self, name))
         }
         if emptied:
             raise ValidationError(emptied)
@@ -297,7 +315,7 @@ class Article(models.Model):
     def normalise(self):
         """Store every path's input the same way: the admin posts CRLF text and whole-second
         times, files and exports give LF and microseconds. Equal content, equal fields."""
-        self.title = " ".join(self.title.split())
+        self.title = " ".join(strip_control_chars(self.title).split())
         self.body = clean_body(self.body or "")
         self.summary = normalise_newlines(self.summary).strip()
         self.meta_description = " ".join(self.meta_description.split())

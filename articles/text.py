@@ -2,6 +2,7 @@
 
 import html
 import re
+import unicodedata
 
 from django.utils.text import slugify
 
@@ -35,10 +36,20 @@ def first_paragraph_text(rendered_html: str, limit: int = 300) -> str:
     return truncate_words_at(strip_tags(rendered_html), limit)
 
 
+# Latin letters that do not decompose into a base letter and an accent, so ASCII folding would drop them.
+_LATIN_LETTERS = str.maketrans({"ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE",
+                                "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D",
+                                "ı": "i"})  # fmt: skip
+
+
 def make_slug(text: str, max_length: int) -> str:
-    """ASCII slug where possible; titles in other scripts keep their letters."""
-    slug = slugify(text) or slugify(text, allow_unicode=True)
-    return slug[:max_length].strip("-")
+    """ASCII slug when every letter has an ASCII form (Café → cafe, Straße → strasse); otherwise
+    the letters are kept (Тревога → тревога), never silently dropped (Café Москва keeps both)."""
+    text = text.translate(_LATIN_LETTERS)
+    unicode_slug = slugify(text, allow_unicode=True)
+    without_accents = "".join(c for c in unicodedata.normalize("NFKD", unicode_slug) if not unicodedata.combining(c))
+    slug = slugify(text) if without_accents.isascii() else unicode_slug
+    return slug[:max_length].strip("-_")
 
 
 def normalise_title(title: str) -> str:
@@ -137,3 +148,18 @@ def _escape_line_start(match: re.Match) -> str:
     if number:  # "1." -> "1\.": the escape goes on the dot or parenthesis after the number
         return f"{indent}{number}\\{delimiter}"
     return f"{indent}\\{marker}"
+
+
+# Characters that take no space on the page: zero-width space and joiners, word joiner, BOM, soft hyphen.
+_INVISIBLE_RE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
+# Control characters other than tab, newline and carriage return: never meant in text someone typed.
+_CONTROL_CHARS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def has_visible_text(text: str) -> bool:
+    """Whether a reader would see anything: not only spaces (of any kind) and zero-width characters."""
+    return bool(_INVISIBLE_RE.sub("", text).strip())
+
+
+def strip_control_chars(text: str) -> str:
+    return _CONTROL_CHARS_RE.sub("", text)

@@ -5,3 +5,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_config.settings.prod")
 
 application = get_wsgi_application()
+
+# Fail at start, not with a 500 on every page: gunicorn runs no system checks.
+from articles.checks import refuse_to_start_without_static_manifest  # noqa: E402
+
+refuse_to_start_without_static_manifest()

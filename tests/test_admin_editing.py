@@ -54,8 +54,15 @@ def test_publishing_now_dates_an_old_draft_today_and_keeps_a_future_time(admin_c
     assert old.is_public and old.published_at >= before
     assert planned.published_at == later and planned.state == "Scheduled"
     message = str(next(iter(response.context["messages"])))
-    assert message.startswith("Published 2 article(s). 1 of them keep the future time set for them")
-    assert "“Planned”" in message
+    assert message.startswith("Published 2 article(s). Kept the future time set for “Planned” (")
+    assert message.endswith(f"{timezone.localtime(later).strftime('%Z')}): public then.")
+
+
+def test_publishing_names_selected_articles_that_were_already_scheduled(admin_client, make_article):
+    soon = make_article(title="Soon", published_at=datetime(2030, 1, 15, 14, 0, tzinfo=UTC))
+    response = admin_client.post(CHANGELIST, {"action": "publish", "_selected_action": [soon.pk]}, follow=True)
+    message = str(next(iter(response.context["messages"])))
+    assert message == "Published 0 article(s). Already scheduled, unchanged: “Soon” (Jan. 15, 2030, 9 a.m. EST)."
 
 
 def test_the_status_filter_offers_scheduled(admin_client, make_article):
@@ -136,12 +143,13 @@ def test_deleting_tags_in_bulk_says_how_many_articles_lose_them(admin_client, ma
 
 
 @pytest.mark.parametrize("model", [Tag, Topic])
-def test_names_are_unique_regardless_of_case(admin_client, model):
-    model.objects.create(name="Therapy")
+@pytest.mark.parametrize(("existing", "typed"), [("Therapy", "therapy"), ("Thérapy", "THÉRAPY"), ("ǅ", "ǆ")])
+def test_names_are_unique_regardless_of_case(admin_client, model, existing, typed):
+    model.objects.create(name=existing)
     url = reverse(f"admin:articles_{model._meta.model_name}_add")
-    response = admin_client.post(url, {"name": "therapy", "slug": ""})
+    response = admin_client.post(url, {"name": typed, "slug": ""})
     assert response.status_code == 200
-    assert "names are compared regardless of case" in response.content.decode()
+    assert f"“{existing}” already exists (names are compared regardless of case)" in response.content.decode()
     assert model.objects.count() == 1
 
 

@@ -194,7 +194,7 @@ def test_a_logged_out_preview_says_so_inside_the_preview_pane(client):
 def test_a_body_of_only_spaces_is_refused(admin_client):
     response = _admin_post(admin_client, body="   \r\n\r\n  ")
     assert response.status_code == 200
-    assert "An article needs a body: this one is only spaces." in response.content.decode()
+    assert "An article needs a body: this one is only spaces or invisible characters." in response.content.decode()
     assert not Article.objects.exists()
 
 
@@ -219,3 +219,17 @@ def test_saving_unchanged_or_publishing_does_not_move_the_updated_date(admin_cli
     assert Article.objects.get().updated_at == datetime(2025, 1, 10, tzinfo=UTC)
     browser_post(admin_client, reverse("admin:articles_article_change", args=[article.pk]), {"body": "New words."})
     assert Article.objects.get().updated_at > datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("body", ["\u00a0\u00a0\u00a0", "\u200b\u200b", " \u3000\r\n\t"])
+def test_a_body_of_invisible_characters_is_refused(admin_client, body):
+    response = _admin_post(admin_client, body=body)
+    assert "An article needs a body: this one is only spaces or invisible characters." in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_a_title_of_invisible_characters_is_refused_and_control_characters_go(admin_client):
+    response = _admin_post(admin_client, title="\u200b")
+    assert "An article needs a title: this one is only spaces or invisible characters." in response.content.decode()
+    assert _admin_post(admin_client, title="bell\x07 title").status_code == 302
+    assert Article.objects.get().title == "bell title"

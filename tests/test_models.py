@@ -100,3 +100,11 @@ def test_title_longer_than_allowed_is_a_validation_error():
     with pytest.raises(ValidationError) as error:
         article.full_clean()
     assert "title" in error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [("Straße in Wien", "strasse-in-wien"), ("Ærø og Łódź", "aero-og-lodz"), ("Café Москва", "café-москва")],
+)
+def test_slugs_from_titles_never_drop_letters(make_article, title, slug):
+    assert make_article(title=title).slug == slug

@@ -83,3 +83,22 @@ def test_production_settings_without_collectstatic_fail_the_check(tmp_path):
     )
     assert result.returncode != 0
     assert "articles.E001" in result.stderr and "collectstatic --noinput" in result.stderr
+
+
+@pytest.mark.parametrize("server", ["site_config.wsgi", "site_config.asgi"])
+def test_an_app_server_refuses_to_start_without_collectstatic(tmp_path, server):
+    # gunicorn and uvicorn run no system checks: importing the application must fail, clearly.
+    import os
+    import subprocess
+    import sys
+
+    from tests.test_settings import ROOT
+
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    env |= {"SECRET_KEY": "k" * 20 + "Zq8#x" * 10, "ALLOWED_HOSTS": "example.org", "SITE_URL": "https://example.org",
+            "STATIC_ROOT": str(tmp_path)}  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", f"import {server}"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "collectstatic --noinput" in result.stderr

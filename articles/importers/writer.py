@@ -17,7 +17,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.urls import reverse
 
-from ..models import SLUG_MAX_LENGTH, Article, DeletedImport, Tag, Topic, clean_slug, free_slug
+from ..models import SLUG_MAX_LENGTH, Article, DeletedImport, Tag, Topic, clean_slug, free_slug, term_key
 from .links import ImportedAddresses, resolve_link_residue, rewrite_links, site_path, title_key
 from .records import ArticleRecord, SourceError
 
@@ -271,9 +271,9 @@ class ArticleWriter:
     def _term(self, model, cache: dict, name: str, location: str):
         """The topic or tag of that name, whatever its case; created, validated as the admin does, when new."""
         name = " ".join(name.split())
-        key = name.casefold()
+        key = term_key(name)
         if key not in cache:
-            term = model.objects.filter(name__iexact=name).first()
+            term = model.objects.filter(name_key=term_key(name)).first()
             if term is None:
                 term = model(name=name)
                 try:

@@ -24,7 +24,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-SITE_NAME = env_str("SITE_NAME", "Articles")
+SITE_NAME = env_str("SITE_NAME") or "Articles"  # set but empty is the default too
 SITE_DESCRIPTION = env_str("SITE_DESCRIPTION", "")
 # The site's public address, e.g. https://example.org: every absolute URL the site writes (canonical
 # links, og:url, JSON-LD) starts with it, whatever Host header a request came with. Empty: taken
@@ -33,11 +33,12 @@ SITE_URL = env_str("SITE_URL")
 if SITE_URL:
     _site_url = urlsplit(SITE_URL.rstrip("/"))
     _origin = f"{_site_url.scheme}://{_site_url.netloc}"
-    if _site_url.scheme not in {"http", "https"} or not _site_url.hostname or SITE_URL.rstrip("/") != _origin:
+    _valid = _site_url.scheme in {"http", "https"} and _site_url.hostname and "@" not in _site_url.netloc
+    if not _valid or SITE_URL.rstrip("/") != _origin:
         raise ImproperlyConfigured(
             f"SITE_URL={SITE_URL!r} must be the site's address alone, scheme and host: https://example.org"
         )
-    SITE_URL = SITE_URL.rstrip("/")
+    SITE_URL = f"{_site_url.scheme}://{_site_url.netloc.lower()}"
 SITE_ID = 1
 
 INSTALLED_APPS = [

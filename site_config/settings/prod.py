@@ -15,7 +15,7 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the site's host names in production.")
 if not SITE_URL.startswith("https://"):
     raise ImproperlyConfigured(
-        "SITE_URL must be set in production to the site's https:// address, e.g. SITE_URL=https://example.org: "
+        f"SITE_URL={SITE_URL!r}: production needs the site's https:// address, e.g. SITE_URL=https://example.org: "
         "canonical links and link previews use it, never the Host header a request comes with."
     )
 
