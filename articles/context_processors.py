@@ -1,5 +1,20 @@
 from django.conf import settings
+from django.utils import translation
 
 
 def site(request):
-    return {"site_name": settings.SITE_NAME}
+    return {"site_name": settings.SITE_NAME, "html_lang": html_lang()}
+
+
+def html_lang() -> str:
+    """<html lang>: the active language, LANGUAGE_CODE unless something activated another.
+
+    As Django names it (django.conf.locale.LANG_INFO): "en-gb" and "pt-br" stay as they are, a
+    region Django does not list is its language ("en-us", the default, is "en", Django's English
+    being American; "de-at" is "de"), and a language Django does not know is used as written.
+    """
+    code = translation.get_language() or settings.LANGUAGE_CODE
+    try:
+        return translation.get_language_info(code)["code"]
+    except KeyError:
+        return code

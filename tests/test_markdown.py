@@ -1,6 +1,6 @@
 import pytest
 
-from articles.markdown import render_markdown
+from articles.markdown import MAX_INLINE_DEPTH, render_markdown
 
 
 def test_renders_common_markdown():
@@ -32,6 +32,10 @@ def test_sections_written_with_h2_stay_h2():
         ">" * 5000 + " x",
         "**a " * 20000,
         "<div>" * 20000,
+        "http://a." * 20000,
+        "www.a." * 20000,
+        "a@b.c " * 20000,
+        "## x\n\n" * 20000,
     ],
 )
 def test_pathological_input_renders_without_error(pathological):
@@ -102,3 +106,28 @@ def test_unknown_classes_are_dropped_but_text_is_kept():
 def test_empty_input_gives_empty_output():
     assert render_markdown("") == ""
     assert render_markdown(None) == ""
+
+
+@pytest.mark.parametrize(
+    "link", ["<https://example.com/>", "https://example.com/", "www.example.com", "me@example.com", "[x](/x)"]
+)
+def test_a_link_nested_past_the_limit_is_just_its_text(link):
+    depth = MAX_INLINE_DEPTH + 5
+    html = render_markdown("".join(f"*l{i} " for i in range(depth)) + link + " e*" * depth)
+    assert html.count("<em>") == MAX_INLINE_DEPTH
+    assert "<a" not in html
+    text = "x" if link == "[x](/x)" else link.strip("<>")
+    assert f"*l{depth - 1} {text} e*" in html  # not "autolinkhttps://example.com/autolink"
+
+
+def test_bare_urls_become_links_with_https_for_www():
+    html = render_markdown("See www.example.com, https://example.org/a_b and me@example.com.")
+    assert html == (
+        '<p>See <a href="https://www.example.com">www.example.com</a>, '
+        '<a href="https://example.org/a_b">https://example.org/a_b</a> and '
+        '<a href="mailto:me@example.com">me@example.com</a>.</p>'
+    )
+
+
+def test_headings_in_raw_html_of_any_case_move_below_the_title():
+    assert render_markdown("<H1>A</H1>\n\n<H2>B</H2>\n\n## C") == '<h2>A</h2>\n<h3>B</h3>\n<h3 id="c">C</h3>'

@@ -36,11 +36,16 @@ def tags(fragment: str) -> set[str]:
     return set(re.findall(r"<([a-z0-9]+)", fragment))
 
 
+def tags_besides_bare_urls(fragment: str) -> set[str]:
+    """tags(), but for links whose text is their whole address: a bare URL in text is a link."""
+    return tags(re.sub(r'<a href="([^"]*)">\1</a>', r"\1", fragment))
+
+
 @pytest.mark.parametrize("text", NASTY)
 def test_escaped_text_renders_as_one_paragraph_of_exactly_that_text(text):
     for escaped in (escape_markdown(text), escape_markdown(text, in_link_text=False)):
         rendered = render_markdown(escaped)
-        assert tags(rendered) <= {"p", "br"}, rendered
+        assert tags_besides_bare_urls(rendered) <= {"p", "br"}, rendered
         assert rendered.count("<p>") == 1
         assert visible_text(rendered) == " ".join(text.split())
 
@@ -65,7 +70,7 @@ def test_wordpress_text_that_looks_like_markup_shows_as_written(text):
 def test_scraped_text_that_looks_like_markup_shows_as_written(text):
     page = f"Title\n\nTitle\n\nFirst paragraph of the body.\n\n{text}\n\nLast paragraph of the body."
     rendered = render_markdown(parse_scraped(page, import_key="k", location="page.txt").body)
-    assert tags(rendered) <= {"p", "br"}, rendered
+    assert tags_besides_bare_urls(rendered) <= {"p", "br"}, rendered
     expected = f"First paragraph of the body. {text} Last paragraph of the body."
     assert visible_text(rendered) == " ".join(expected.split())
 
