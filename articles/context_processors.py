@@ -3,7 +3,12 @@ from django.utils import translation
 
 
 def site(request):
-    return {"site_name": settings.SITE_NAME, "html_lang": html_lang()}
+    return {"site_name": settings.SITE_NAME, "html_lang": html_lang(), "og_locale": og_locale()}
+
+
+def og_locale() -> str:
+    """Open Graph's locale is language_TERRITORY ("en_US", "pt_BR"), from LANGUAGE_CODE."""
+    return translation.to_locale(translation.get_language() or settings.LANGUAGE_CODE)
 
 
 def html_lang() -> str:

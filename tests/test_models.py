@@ -108,3 +108,19 @@ def test_title_longer_than_allowed_is_a_validation_error():
 )
 def test_slugs_from_titles_never_drop_letters(make_article, title, slug):
     assert make_article(title=title).slug == slug
+
+
+def test_render_articles_refreshes_stored_html_without_touching_dates(make_article):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    article = make_article(title="Stale", body="Hello **world**")
+    Article.objects.filter(pk=article.pk).update(body_html="<p>old renderer</p>", excerpt="old")
+    before = Article.objects.get(pk=article.pk).updated_at
+    out = StringIO()
+    call_command("render_articles", stdout=out)
+    assert out.getvalue() == "Rendered 1 article(s); 1 had out-of-date HTML and were updated.\n"
+    fresh = Article.objects.get(pk=article.pk)
+    assert fresh.body_html == "<p>Hello <strong>world</strong></p>" and fresh.excerpt == "Hello world"
+    assert fresh.updated_at == before

@@ -134,3 +134,10 @@ def test_production_refuses_a_plain_http_site_url():
     result = _check("site_config.settings.prod", **PROD_ENV, SITE_URL="http://example.org")
     assert result.returncode != 0
     assert "SITE_URL='http://example.org': production needs the site's https:// address" in result.stderr
+
+
+@pytest.mark.parametrize(("language", "locale"), [("en-us", "en_US"), ("pt-br", "pt_BR"), ("ar", "ar")])
+def test_open_graph_locale_follows_language_code(client, settings, make_article, language, locale):
+    settings.LANGUAGE_CODE = language
+    page = client.get(make_article(title="Locale").get_absolute_url()).content.decode()
+    assert f'<meta property="og:locale" content="{locale}">' in page
