@@ -74,7 +74,8 @@ def iter_sources(paths: list[Path]) -> Iterator[SourceFile | SourceError]:
         elif path.suffix.lower() == ".zip":
             yield from _zip_members(path, prefix="", root=path.resolve())  # the archive is the folder
         else:
-            yield _file(path, path.name, path.resolve().parent, named=True)
+            # The folder resolved, not the file: a symlinked file keeps its own name, as in a folder walk.
+            yield _file(path, path.name, path.parent.resolve(), named=True)
 
 
 def find_sources(paths: list[Path]) -> list[SourceFile | SourceError]:

@@ -25,7 +25,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from ..markdown import render_markdown
 from ..models import TITLE_MAX_LENGTH
-from ..text import is_web_url, strip_tags, truncate_words_at
+from ..text import has_visible_text, is_web_url, strip_tags, truncate_words_at
 from .html_to_markdown import html_to_markdown
 from .records import ArticleRecord, Skipped, SourceError
 
@@ -270,7 +270,7 @@ def _convert(item: dict, channel: dict, run: _Run) -> ArticleRecord | Skipped | 
         return SourceError(loc, "its HTML is nested too deeply to convert")
     title = _title(item, body, notes)
     hidden: list[str] = []  # why it must be a draft, whatever its WordPress status
-    if not body.strip():
+    if not has_visible_text(body):  # zero-width characters and &nbsp; alone are empty too
         # WordPress publishes a post with only a title; an article needs a body, and an empty
         # page should not go public unseen. An editor writes it, or deletes it.
         body = EMPTY_BODY
@@ -363,7 +363,7 @@ def _site(channel: dict, fallback: str) -> str:
 def _title(item: dict, body: str, notes: list[str]) -> str:
     """The post's title as plain text; for a post without one, its first words, else "Untitled (date)"."""
     title = strip_tags(item.get("title", ""))
-    if not title:
+    if not has_visible_text(title):
         title = _first_words(body) or _untitled(item)
         notes.append(f"had no title; titled it {title!r}")
     elif len(title) > TITLE_MAX_LENGTH:
@@ -378,7 +378,7 @@ def _first_words(body: str) -> str:
     Bare addresses (an embed's URL) make poor titles and are left out.
     """
     text = strip_tags(render_markdown(body[:10_000]))  # the start is enough, however long the post
-    words = [word for word in text.split() if not _URL_WORD_RE.match(word)]
+    words = [word for word in text.split() if has_visible_text(word) and not _URL_WORD_RE.match(word)]
     picked: list[str] = []
     for word in words[:TITLE_WORDS]:
         if len(" ".join([*picked, word])) > TITLE_CHARS:

@@ -219,3 +219,21 @@ def test_renaming_a_topic_or_tag_in_the_admin_is_not_an_edit_of_its_articles(run
     assert Topic.objects.get().name == "Therapy"
     path.write_text(PAGE.replace("first paragraph", "new source text"))
     assert "1 updated" in run_import(path).out
+
+
+def test_a_body_of_invisible_characters_in_a_file_is_refused_naming_it(run_import, write):
+    path = write("blank.md", "---\ntitle: Blank\n---\n\u00a0\u200b\n")
+    result = run_import(path)
+    assert result.code == 1
+    assert f"{path}: body: An article needs a body: this one is only spaces or invisible characters." in result.err
+
+
+def test_a_symlinked_file_named_alone_or_found_in_its_folder_is_one_article(run_import, tmp_path):
+    target = tmp_path / "elsewhere" / "real.md"
+    target.parent.mkdir()
+    target.write_text(_md("Linked"))
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "link.md").symlink_to(target)
+    run_import(tmp_path / "site" / "link.md")
+    assert "1 unchanged" in run_import(tmp_path / "site").out
+    assert Article.objects.count() == 1

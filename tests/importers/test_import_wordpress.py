@@ -278,3 +278,14 @@ def test_status_published_never_makes_a_password_protected_or_empty_post_public(
     assert rota.status == hours.status == Article.Status.DRAFT
     assert "kept as a draft despite --status published: it was password-protected" in result.out
     assert client.get(rota.get_absolute_url()).status_code == 404
+
+
+def test_invisible_only_title_and_body_are_treated_as_missing(run_import, write):
+    # Zero-width spaces and &nbsp; are what an "empty" block often holds: the post still arrives.
+    items = ITEM.format(title="\u200b", slug="ghost", id=1, body="<p>\u200b&nbsp;</p>")
+    result = run_import(write("ghost.xml", WXR.format(items=items)))
+    assert result.code == 0, result.text
+    article = Article.objects.get()
+    assert article.status == Article.Status.DRAFT
+    assert article.title.startswith("Untitled")
+    assert "has no content in WordPress; imported as a draft" in result.out
