@@ -2,7 +2,10 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.utils import formats, timezone
+from django.utils.html import format_html_join
 from markdownx.admin import MarkdownxModelAdmin
+
+from images.alt_text import images_without_alt
 
 from .forms import LocalDateTimeField
 from .models import Article, DeletedImport, Tag, Topic
@@ -31,8 +34,8 @@ class ArticleAdmin(MarkdownxModelAdmin):
     list_filter = [StateFilter, "topic", "tags"]
     search_fields = ["title", "body"]
     date_hierarchy = "published_at"
-    autocomplete_fields = ["tags", "topic", "author"]
-    readonly_fields = ["created_at", "updated_at", "import_source"]
+    autocomplete_fields = ["tags", "topic", "author", "featured_image"]
+    readonly_fields = ["created_at", "updated_at", "import_source", "images_without_alt_text"]
     list_select_related = ["topic"]
     actions = ["publish", "unpublish"]
 
@@ -41,7 +44,7 @@ class ArticleAdmin(MarkdownxModelAdmin):
         js = ["articles/editor_uploads.js"]
 
     fieldsets = [
-        (None, {"fields": ["title", "slug", "body", "summary"]}),
+        (None, {"fields": ["title", "slug", "body", "images_without_alt_text", "summary", "featured_image"]}),
         ("Publishing", {"fields": ["status", "published_at", "author", "topic", "tags"]}),
         ("Search engines", {"fields": ["meta_description", "canonical_url"], "classes": ["collapse"]}),
         ("History", {"fields": ["created_at", "updated_at", "import_source"], "classes": ["collapse"]}),
@@ -50,6 +53,13 @@ class ArticleAdmin(MarkdownxModelAdmin):
     @admin.display(description="Status", ordering="status")
     def state(self, article):
         return article.state
+
+    @admin.display(description="Images without alt text")
+    def images_without_alt_text(self, article):
+        missing = images_without_alt(article.body) if article.pk else []
+        if not missing:
+            return "None." if article.pk else "Checked once the article is saved."
+        return format_html_join(", ", "<code>{}</code>", ((src,) for src in missing))
 
     @admin.display(description="Publication date", ordering="published_at")
     def publication(self, article):

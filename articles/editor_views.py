@@ -9,14 +9,15 @@ import logging
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, JsonResponse
 from django.utils.html import format_html
 from django.views import View
 
+from images.alt_text import ALT_PLACEHOLDER
+from images.library import add_image
+
 from .markdown import render_markdown
 from .models import validate_body_size
-from .uploads import store_image
 
 logger = logging.getLogger(__name__)
 
@@ -57,13 +58,18 @@ def _notice(message: str) -> str:
 
 
 class UploadView(StaffEditorMixin, View):
-    """Answers markdownx's JS: {"image_code": "![](url)"} on success, {"error": message} otherwise.
+    """Adds the dropped image to the media library (images.library.add_image: the same picture twice is one
+    image) and answers markdownx's JS with {"image_code": "![Describe the image](image:…)"}, or {"error": message}.
 
     markdownx.js parses every answer as JSON, whatever its status, so refusals are JSON too;
-    articles/static/articles/editor_uploads.js shows the message beside the editor.
+    articles/static/articles/editor_uploads.js shows the message beside the editor, and selects the
+    placeholder alt text so the editor types the description over it.
     """
 
     http_method_names = ["post"]
+
+    def has_permission(self):
+        return super().has_permission() and self.request.user.has_perm("images.add_image")
 
     def handle_no_permission(self):
         return JsonResponse({"error": "You may not upload images. Are you still logged in?"}, status=403)
@@ -73,8 +79,8 @@ class UploadView(StaffEditorMixin, View):
         if upload is None:
             return JsonResponse({"error": "Send the image as the 'image' field."}, status=400)
         try:
-            name = store_image(upload)
+            image, _ = add_image(upload, name=upload.name, uploaded_by=request.user)
         except ValidationError as error:
             logger.info("Image upload by %s refused: %s", request.user, error.messages[0])
             return JsonResponse({"error": error.messages[0]}, status=400)
-        return JsonResponse({"image_code": f"![]({default_storage.url(name)})"})
+        return JsonResponse({"image_code": image.markdown(alt=image.alt_text or ALT_PLACEHOLDER)})

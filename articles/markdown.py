@@ -29,6 +29,9 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.footnote.index import render_footnote_block_open
 
+from images.markup import picture_html
+from images.references import ImageRef
+
 from .text import LINK_SCHEMES
 
 # Nesting limits. Real articles nest a few levels. Past a limit nothing is dropped: the
@@ -408,6 +411,20 @@ def _flatten_deep_inline(state: StateCore) -> None:
                 token.type, token.tag, token.nesting, token.content = "text", "", 0, marker
 
 
+def _render_image(self, tokens, idx, options, env) -> str:
+    """A library image ("![alt](image:…)", see images/references.py) becomes its responsive <picture>;
+    every other image is markdown-it's <img>. The first library image of a body loads at once, the
+    rest lazily. All the markup needs is in the reference: no database query."""
+    token = tokens[idx]
+    ref = ImageRef.parse(token.attrGet("src") or "")
+    if ref is None:
+        return self.image(tokens, idx, options, env)
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    eager = not env.get("library_images")
+    env["library_images"] = env.get("library_images", 0) + 1
+    return picture_html(ref, alt, title=token.attrGet("title") or "", eager=eager)
+
+
 # markdown-it reads maxNesting only in the inline parser once the block parser is ours.
 _md = (
     MarkdownIt("commonmark", {"html": True, "maxNesting": INLINE_MAX_NESTING, "linkify": True})
@@ -426,18 +443,21 @@ _md.core.ruler.push("linkify_text", _linkify_text)
 _md.core.ruler.push("flatten_deep_inline", _flatten_deep_inline)
 _md.core.ruler.push("text_direction", _text_direction)
 _md.add_render_rule("footnote_block_open", _render_footnote_block_open)
+_md.add_render_rule("image", _render_image)
 
 # "h1" only until _below_title: the body that uses one has its headings moved down a level.
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl",
     "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
-    "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "section", "small", "span", "strong",
+    "kbd", "li", "mark", "ol", "p", "picture", "pre", "q", "s", "samp", "section", "small", "source", "span", "strong",
     "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "id", "class"},
     "abbr": {"title"},
-    "img": {"src", "alt", "title", "width", "height"},
+    # srcset, sizes, loading, decoding, fetchpriority and <picture>/<source>: library images' markup (images/markup.py).
+    "img": {"src", "alt", "title", "width", "height", "srcset", "sizes", "loading", "decoding", "fetchpriority"},
+    "source": {"type", "srcset", "sizes"},
     "td": {"style", "colspan", "rowspan"},
     "th": {"style", "colspan", "rowspan", "scope"},
     "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
@@ -460,6 +480,18 @@ _ALLOWED_CLASSES = {"footnote-ref", "footnote-backref", "footnotes", "footnotes-
 _ALIGN_STYLE_RE = re.compile(r"text-align:\s*(left|right|center)\s*;?")
 
 
+# Attributes that take one of a few keywords; <source type> only the two formats renditions use.
+_KEYWORD_ATTRIBUTES = {
+    "loading": {"lazy", "eager"},
+    "decoding": {"async", "sync", "auto"},
+    "fetchpriority": {"high", "low", "auto"},
+    "type": {"image/avif", "image/webp"},
+}
+# A srcset candidate: an address on this site or an http(s) one (nh3 checks src and href schemes, not
+# srcset's), then a width or density.
+_SRCSET_CANDIDATE_RE = re.compile(r"(?:/(?!/)|https?://)[^\s,]+(?:\s+\d+(?:w|(?:\.\d+)?x))?", re.IGNORECASE)
+
+
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     if attribute == "class":
         kept = [c for c in value.split() if c in _ALLOWED_CLASSES or (tag == "code" and c.startswith("language-"))]
@@ -468,6 +500,11 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
         return value if _ALIGN_STYLE_RE.fullmatch(value.strip()) else None
     if attribute == "dir":
         return "auto" if value.strip().lower() == "auto" else None
+    if attribute in _KEYWORD_ATTRIBUTES:
+        value = value.strip().lower()
+        return value if value in _KEYWORD_ATTRIBUTES[attribute] else None
+    if attribute == "srcset":
+        return value if all(_SRCSET_CANDIDATE_RE.fullmatch(c.strip()) for c in value.split(",")) else None
     if attribute == "id":  # raw HTML's: Markdown headings' ids are never empty or one of the page's
         return value if value.strip() and value not in PAGE_IDS else None
     return value
@@ -580,4 +617,4 @@ def _unwrap_dead_links(html: str) -> str:
 
 def render_markdown(text: str) -> str:
     """Markdown source to sanitised HTML. Also django-markdownx's MARKDOWNIFY_FUNCTION."""
-    return sanitize_html(_md.render(text or "")).strip()
+    return sanitize_html(_md.render(text or "", {})).strip()

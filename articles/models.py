@@ -220,6 +220,15 @@ class Article(models.Model):
     )
     topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
+    featured_image = models.ForeignKey(
+        "images.Image",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,  # an image an article features cannot be deleted
+        related_name="featured_in",
+        help_text="Shown at the top of the article and in lists, and in link previews. "
+        "Without one, previews use the first image of the body.",
+    )
     meta_description = models.CharField(
         max_length=300,
         blank=True,
@@ -369,6 +378,8 @@ class Article(models.Model):
             self.canonical_url,
             self.author_id,
         ]
+        if self.featured_image_id:  # appended only when set, so fingerprints stored before it still match
+            data.append(["featured_image", self.featured_image_id])
         return hashlib.sha256(json.dumps(data, default=str, ensure_ascii=False).encode()).hexdigest()
 
     @property

@@ -11,8 +11,12 @@ from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+
+from images.markup import SocialImage, social_image
+from images.references import references_in
 
 from .text import collapse_whitespace, truncate_words_at
 
@@ -76,6 +80,7 @@ class PageMeta:
     og_type: str = "website"
     json_ld: dict | None = None
     noindex: bool = False
+    image: SocialImage | None = None  # og:image, twitter:image; its url absolute
 
     def __post_init__(self):
         # Every page's description is cut here, whoever builds the PageMeta.
@@ -162,7 +167,25 @@ def _iso(value) -> str | None:
     return iso_datetime(value) or None
 
 
-def article_json_ld(article, canonical_url: str) -> dict:
+def article_image(request, article) -> SocialImage | None:
+    """The picture link previews and JSON-LD show for an article: its featured image, else the first
+    library image of its body, else the site's default social image (DEFAULT_SOCIAL_IMAGE), else none.
+    The featured image must be loaded with the article (select_related): nothing here queries."""
+    image = None
+    if article.featured_image_id:
+        featured = article.featured_image
+        image = social_image(featured.ref, featured.alt_text)
+    elif refs := references_in(article.body):
+        image = social_image(refs[0])
+    elif settings.DEFAULT_SOCIAL_IMAGE:
+        image = SocialImage(static(settings.DEFAULT_SOCIAL_IMAGE), 0, 0)
+    if image is None:
+        return None
+    url = image.url if "//" in image.url else absolute_url(request, image.url)
+    return SocialImage(url, image.width, image.height, image.alt)
+
+
+def article_json_ld(article, canonical_url: str, image: SocialImage | None = None) -> dict:
     organisation = {"@type": "Organization", "name": site_name()}
     name = author_name(article)
     data = {
@@ -177,6 +200,12 @@ def article_json_ld(article, canonical_url: str) -> dict:
         "mainEntityOfPage": {"@type": "WebPage", "@id": canonical_url},
         "url": canonical_url,
     }
+    if image is not None:
+        data["image"] = (
+            {"@type": "ImageObject", "url": image.url, "width": image.width, "height": image.height}
+            if image.width
+            else image.url
+        )
     if article.topic_id:
         data["articleSection"] = article.topic.name
     keywords = [tag.name for tag in article.tags.all()]

@@ -24,6 +24,8 @@ from django.views.decorators.http import require_safe
 from django.views.static import serve
 from PIL import Image, ImageCms, ImageOps, ImageSequence, JpegImagePlugin
 
+from .images_clean import is_bare_image
+
 logger = logging.getLogger(__name__)
 
 # The formats Pillow may even try, and the extension each is stored under. MPO is what Pillow calls a JPEG
@@ -54,6 +56,19 @@ def store_image(upload) -> str:
 
     Raises ValidationError with a message for the editor when the upload is refused.
     """
+    data, extension = clean_image(upload)
+    name = f"{settings.MARKDOWNX_MEDIA_PATH.strip('/')}/{secrets.token_hex(16)}.{extension}"
+    return default_storage.save(name, ContentFile(data))
+
+
+def clean_image(upload) -> tuple[bytes, str]:
+    """The bytes to store for an image file, and their extension; ValidationError when it is refused.
+
+    The file must decode fully within the size and pixel limits. A file that carries nothing but the
+    picture (see images_clean.is_bare_image: no metadata, profile or trailing bytes) is kept byte for
+    byte, so storing our own output again (an export imported elsewhere) gives the same bytes;
+    anything else is the re-encoding.
+    """
     if upload.size > settings.MARKDOWNX_UPLOAD_MAX_SIZE:
         raise ValidationError(
             f"The file is {_mb(upload.size)}; an image may be at most {_mb(settings.MARKDOWNX_UPLOAD_MAX_SIZE)}."
@@ -62,8 +77,11 @@ def store_image(upload) -> str:
     head = upload.read(4096)
     upload.seek(0)
     data, extension = _reencode(upload, head)
-    name = f"{settings.MARKDOWNX_MEDIA_PATH.strip('/')}/{secrets.token_hex(16)}.{extension}"
-    return default_storage.save(name, ContentFile(data))
+    upload.seek(0)
+    original = upload.read()
+    if extension != "gif" and is_bare_image(original, extension):
+        return original, extension
+    return data, extension
 
 
 def _reencode(upload, head: bytes) -> tuple[bytes, str]:

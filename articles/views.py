@@ -14,7 +14,7 @@ class PublicArticlesMixin:
     """Every public list starts from Article.objects.published()."""
 
     def public_articles(self):
-        return Article.objects.published().newest_first().select_related("topic")
+        return Article.objects.published().newest_first().select_related("topic", "featured_image")
 
 
 class ArticleListView(PublicArticlesMixin, ListView):
@@ -37,8 +37,9 @@ class ArticleListView(PublicArticlesMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page_obj = context["page_obj"]
-        for article in context["articles"]:  # the page's articles; the template reuses this result
+        for index, article in enumerate(context["articles"]):  # the page's articles; the template reuses them
             article.published_iso = seo.iso_datetime(article.published_at)
+            article.image_html = article.featured_image.html(eager=index == 0) if article.featured_image else ""
         context["heading"] = self.heading()
         context["seo"] = self.page_meta(page_obj.number if page_obj else 1)
         return context
@@ -113,7 +114,7 @@ class ArticleDetailView(PublicArticlesMixin, DetailView):
 
     def get_queryset(self):
         queryset = Article.objects.all() if self.can_preview() else self.public_articles()
-        return queryset.select_related("topic", "author").prefetch_related("tags")
+        return queryset.select_related("topic", "author", "featured_image").prefetch_related("tags")
 
     def edit_url(self) -> str:
         if not self.can_preview():
@@ -128,13 +129,15 @@ class ArticleDetailView(PublicArticlesMixin, DetailView):
         is_preview = not article.is_public
         canonical_url = seo.article_canonical_url(self.request, article)
         modified = seo.date_modified(article)
+        image = seo.article_image(self.request, article)
         meta = seo.PageMeta(
             title=article.title,
             description=article.description,
             canonical_url=canonical_url,
             og_type="article",
-            json_ld=seo.article_json_ld(article, canonical_url),
+            json_ld=seo.article_json_ld(article, canonical_url, image),
             noindex=is_preview,
+            image=image,
         )
         return super().get_context_data(
             is_preview=is_preview,
@@ -146,6 +149,7 @@ class ArticleDetailView(PublicArticlesMixin, DetailView):
             modified_iso=seo.iso_datetime(modified),
             show_updated=seo.was_meaningfully_updated(article),
             edit_url=self.edit_url(),
+            featured_html=article.featured_image.html(eager=True) if article.featured_image else "",
             **kwargs,
         )
 

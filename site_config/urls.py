@@ -5,6 +5,7 @@ from django.templatetags.static import static as static_url
 from django.urls import include, path
 
 from articles import editor_views, uploads
+from images import media as image_media
 
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME
@@ -24,5 +25,6 @@ urlpatterns = [
     path("markdownx/upload/", editor_views.UploadView.as_view(), name="markdownx_upload"),
     # Uploaded images, in every environment: only image files of the upload folder, with safe headers.
     *uploads.media_urlpatterns(),
+    *image_media.media_urlpatterns(),  # library images and their renditions
     path("", include("articles.urls")),
 ]

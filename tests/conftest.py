@@ -44,7 +44,9 @@ def editor(django_user_model):
     from django.contrib.auth.models import Permission
 
     user = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
-    user.user_permissions.set(Permission.objects.filter(codename__in=["change_article", "add_article", "view_article"]))
+    user.user_permissions.set(
+        Permission.objects.filter(codename__in=["change_article", "add_article", "view_article", "add_image"])
+    )
     return user
 
 

@@ -61,7 +61,7 @@ def test_upload_accepts_an_image_from_an_editor(client, editor, settings):
     client.force_login(editor)
     response = client.post(UPLOAD, {"image": _png()}, headers={"x-requested-with": "XMLHttpRequest"})
     assert response.status_code == 200
-    assert response.json()["image_code"].startswith("![](")
+    assert response.json()["image_code"].startswith("![Describe the image](image:")
 
 
 def test_upload_refuses_svg(client, editor):

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "markdownx",
     "articles",
+    "images",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +135,29 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Media on an S3-compatible bucket (django-storages), shared by every app server, when MEDIA_S3_BUCKET is set.
+# Credentials come from boto3's usual sources (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a role...).
+if env_str("MEDIA_S3_BUCKET"):
+    _s3_domain = env_str("MEDIA_S3_CUSTOM_DOMAIN")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("MEDIA_S3_BUCKET"),
+            "endpoint_url": env_str("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("MEDIA_S3_REGION") or None,
+            "custom_domain": _s3_domain or None,
+            "querystring_auth": False,  # public pictures at stable addresses, cached for good
+            "file_overwrite": False,
+            "default_acl": None,  # the bucket's policy decides who reads
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    # An absolute MEDIA_URL: Django's own media routes are then left out (articles/uploads.py, images/media.py).
+    MEDIA_URL = f"https://{_s3_domain}/" if _s3_domain else env_str("MEDIA_URL")
+    if not urlsplit(MEDIA_URL).netloc:
+        raise ImproperlyConfigured(
+            "With MEDIA_S3_BUCKET, set MEDIA_S3_CUSTOM_DOMAIN or MEDIA_URL to the bucket's address."
+        )
 
 # django-markdownx: the admin preview uses the same renderer as the public page.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown.render_markdown"
@@ -145,6 +169,11 @@ MARKDOWNX_MEDIA_PATH = "uploads/"
 # (an animation counts all its frames), checked before anything is decoded.
 MARKDOWNX_UPLOAD_MAX_SIZE = env_int("UPLOAD_MAX_SIZE", 5 * 1024 * 1024)
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
+
+# Library images (images/): rendition widths in px, never wider than the original; the social image
+# used when an article has no image of its own (a static file path, e.g. "img/social.png"), or none.
+IMAGE_RENDITION_WIDTHS = (480, 800, 1200, 1600)
+DEFAULT_SOCIAL_IMAGE = env_str("DEFAULT_SOCIAL_IMAGE", "")
 
 # Largest single file import_articles reads (WordPress exports are streamed and exempt).
 IMPORT_MAX_FILE_SIZE = env_int("IMPORT_MAX_FILE_SIZE", 10 * 1024 * 1024)
