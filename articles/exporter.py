@@ -13,6 +13,8 @@ import yaml
 from django.conf import settings
 from django.contrib.redirects.models import Redirect
 
+from images.exporting import ImageExport
+
 from .models import Article
 from .text import clean_body, normalise_newlines
 
@@ -51,7 +53,7 @@ def export_articles(directory: Path, *, status: str | None = None, chunk_size: i
     """Write one <slug>.md per article into `directory` (which must exist); returns how many."""
     chunk_size = chunk_size or CHUNK_SIZE
     articles = (
-        Article.objects.select_related("author", "topic")
+        Article.objects.select_related("author", "topic", "featured_image")
         .prefetch_related("tags")
         .defer("body_html", "excerpt")  # derived, not exported
         .order_by("pk")
@@ -59,29 +61,36 @@ def export_articles(directory: Path, *, status: str | None = None, chunk_size: i
     if status:
         articles = articles.filter(status=status)
     used_names: set[str] = set()
+    images = ImageExport(directory)
     count = 0
     # Chunks keep memory flat: the articles stream, and each chunk costs two queries (tags, redirects).
     for chunk in batched(articles.iterator(chunk_size=chunk_size), chunk_size):
         redirects = _redirects_to(chunk)
         for article in chunk:
-            text = render_article(article, redirects.get(article.get_absolute_url(), []))
+            text = render_article(article, redirects.get(article.get_absolute_url(), []), images)
             path = directory / f"{_file_name(article, used_names)}.md"
             path.write_text(text, encoding="utf-8", newline="\n")
             count += 1
     return count
 
 
-def render_article(article: Article, redirect_from: list[str]) -> str:
-    """The whole file: front matter, a blank line, the body."""
+def render_article(article: Article, redirect_from: list[str], images: ImageExport | None = None) -> str:
+    """The whole file: front matter, a blank line, the body. With `images`, library images are written
+    beside it (images/) and the file refers to them there."""
+    fields = front_matter_for(article, redirect_from)
+    body = clean_body(article.body)
+    if images is not None:
+        body = images.localise(body)
+        if article.featured_image_id:
+            fields["featured_image"] = images.write(article.featured_image.ref)
     front_matter = yaml.dump(
-        front_matter_for(article, redirect_from),
+        fields,
         Dumper=_Dumper,
         sort_keys=False,
         allow_unicode=True,
         default_flow_style=False,
         width=float("inf"),
     )
-    body = clean_body(article.body)
     return f"---\n{front_matter}---\n" + (f"\n{body}\n" if body else "")
 
 

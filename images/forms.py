@@ -38,4 +38,5 @@ class ImageAddForm(forms.ModelForm):
         return cleaned
 
     def save(self, commit=True):
+        self.save_m2m = lambda: None  # no many-to-many fields; the admin calls it after save(commit=False)
         return self.image

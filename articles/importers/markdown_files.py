@@ -37,6 +37,7 @@ TOPIC_KEYS = ("topic", "category", "categories")
 AUTHOR_KEYS = ("author",)
 CANONICAL_KEYS = ("canonical_url", "canonicalurl")
 REDIRECT_KEYS = ("redirect_from", "aliases")
+FEATURED_IMAGE_KEYS = ("featured_image", "image")
 
 STATUS_WORDS = {
     "draft": "draft",
@@ -189,6 +190,7 @@ class _FrontMatter:
             "author": self._text(AUTHOR_KEYS),
             "canonical_url": self._text(CANONICAL_KEYS),
             "redirect_from": list(dict.fromkeys(site_path(path) for path in self._list(REDIRECT_KEYS))),
+            "featured_image": self._text(FEATURED_IMAGE_KEYS),
         }
 
     # -- lookup and errors

@@ -56,12 +56,20 @@ class ArticleRecord:
     source_name: str = ""
     # The file's path within what was imported; relative links between files resolve against it.
     source_path: str = ""
+    # The featured image's address (a path beside the Markdown, a WordPress upload's URL), and what
+    # describes it; brought into the media library with --media-root (images/importing.py).
+    featured_image: str = ""
+    featured_image_alt: str = ""
+    featured_image_caption: str = ""
 
     def fingerprint(self) -> str:
         """Hash of everything that ends up in the article; equal hashes mean nothing to update."""
         data = asdict(self)
         for bookkeeping in ("location", "notes", "legacy_key", "source_name", "source_path"):
             del data[bookkeeping]
+        for name in ("featured_image", "featured_image_alt", "featured_image_caption"):
+            if not data[name]:  # left out when empty, so fingerprints stored before these fields still match
+                del data[name]
         payload = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
         return hashlib.sha256(payload.encode()).hexdigest()
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from django.db import DatabaseError, transaction
 
+from images.importing import MediaFolder
+
 from . import markdown_files, scraped_text
 from .decoding import decode_text
 from .records import ArticleRecord, Skipped, SourceError
@@ -101,8 +103,10 @@ class Importer:
         include_pages: bool = False,
         max_file_size: int,
         source: str = "",
+        media_root: Path | None = None,
         progress: Callable[[int, int, int], None] | None = None,
     ):
+        self.media_root = media_root
         self.fmt = fmt
         self.source = source
         self.status = status
@@ -122,15 +126,18 @@ class Importer:
             return report
         try:
             with transaction.atomic():
-                self._import_all(sources, report)
+                self._import_all(sources, report, dry_run=dry_run)
                 if dry_run or report.failed:
                     raise _Rollback
         except _Rollback:
             report.rolled_back = True
         return report
 
-    def _import_all(self, sources: list[SourceFile | SourceError], report: ImportReport) -> None:
-        writer = ArticleWriter(status=self.status, overwrite=self.overwrite, restore_deleted=self.restore_deleted)
+    def _import_all(self, sources: list[SourceFile | SourceError], report: ImportReport, *, dry_run=False) -> None:
+        media = MediaFolder(self.media_root, dry_run=dry_run) if self.media_root else None
+        writer = ArticleWriter(
+            status=self.status, overwrite=self.overwrite, restore_deleted=self.restore_deleted, media=media
+        )
         items = 0
         with _Batches(BATCH_SIZE) as batch:
             for done, source in enumerate(sources, 1):

@@ -5,6 +5,7 @@ written in its own savepoint, reads included: the article, its topic, tags and
 redirects land together or not at all, and a failure never poisons the batch.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from urllib.parse import urlsplit
@@ -45,8 +46,12 @@ class _Known:
 
 
 class ArticleWriter:
-    def __init__(self, *, status: str | None = None, overwrite: bool = False, restore_deleted: bool = False):
+    def __init__(
+        self, *, status: str | None = None, overwrite: bool = False, restore_deleted: bool = False, media=None
+    ):
         self.status = status
+        # images.importing.MediaFolder (--media-root): bodies' images go into the media library.
+        self.media = media
         self.overwrite = overwrite
         self.restore_deleted = restore_deleted
         # Sources of articles deleted here: skipped, so a deletion is not undone by the next run.
@@ -94,6 +99,8 @@ class ArticleWriter:
         if deleted and not self.restore_deleted:
             return WriteResult(Outcome.DELETED_HERE)
         fingerprint = record.fingerprint()
+        if self.media is not None:  # the same source with its images brought home is a different result
+            fingerprint = hashlib.sha256(f"{fingerprint}:media".encode()).hexdigest()
         stored_key = self._stored_key(record)
         known = self._known.get(stored_key)
         if known and known.fingerprint == fingerprint and stored_key == record.import_key and not self.overwrite:
@@ -193,9 +200,26 @@ class ArticleWriter:
         article.import_source = record.source_name[: Article._meta.get_field("import_source").max_length]
         if record.link_residue:
             article.body = resolve_link_residue(record.body, self._titles.get_url)
+        if self.media is not None:
+            article.body = self.media.bring_home(article.body, source_path=record.source_path, notes=notes)
+        article.featured_image = self._featured_image(record, notes)
         # The admin's rules (clean() fills a published article's date and normalises the text).
         # Related rows were looked up above; uniqueness is kept by _slug_for and the import key.
         article.full_clean(exclude=["import_key", "topic", "author"], validate_unique=False)
+
+    def _featured_image(self, record: ArticleRecord, notes: list[str]):
+        if not record.featured_image:
+            return None
+        if self.media is None:
+            notes.append(f"featured image {record.featured_image!r} not imported: give --media-root to bring it in")
+            return None
+        return self.media.image_for(
+            record.featured_image,
+            source_path=record.source_path,
+            alt_text=record.featured_image_alt,
+            caption=record.featured_image_caption,
+            notes=notes,
+        )
 
     def _slug_for(self, record: ArticleRecord, article: Article, notes: list[str]) -> str:
         """The model's slug rule, checked against this run's memory of taken slugs."""

@@ -43,6 +43,11 @@ class Command(BaseCommand):
             "files are then known by their path within each PATH. Default: by their full path on this machine",
         )  # fmt: skip
         parser.add_argument(
+            "--media-root", type=Path, metavar="DIR",
+            help="a local copy of wp-content/uploads, or the folder beside the Markdown files: the images "
+            "articles show are added to the media library from there (nothing is downloaded)",
+        )  # fmt: skip
+        parser.add_argument(
             "--max-file-size", type=_positive_int, default=settings.IMPORT_MAX_FILE_SIZE, metavar="BYTES",
             help="largest file (or WordPress item) to read; default %(default)s",
         )  # fmt: skip
@@ -51,7 +56,11 @@ class Command(BaseCommand):
         missing = [str(path) for path in paths if not path.exists()]
         if missing:
             raise CommandError(f"No such file or directory: {', '.join(missing)}", returncode=2)
+        media_root = options["media_root"]
+        if media_root is not None and not media_root.is_dir():
+            raise CommandError(f"--media-root {media_root} is not a folder", returncode=2)
         importer = Importer(
+            media_root=media_root,
             fmt=options["format"],
             status=options["status"],
             overwrite=options["overwrite"],
