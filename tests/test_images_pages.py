@@ -66,7 +66,10 @@ def test_external_images_stay_as_they_are():
         ('<img src="/a.png" srcset="/a.png 1x, https://cdn.example/b.png 2x">', None),
         ('<img src="/a.png" loading="whenever" decoding="later">', '<img src="/a.png">'),
         ('<img src="/a.png" onerror="alert(1)" style="x">', '<img src="/a.png">'),
-        ('<picture><source type="text/html" srcset="/x.html"></picture>', '<p><picture><source srcset="/x.html"></picture></p>'),
+        (
+            '<picture><source type="text/html" srcset="/x.html"></picture>',
+            '<p><picture><source srcset="/x.html"></picture></p>',
+        ),
     ],
 )  # fmt: skip
 def test_the_sanitiser_keeps_only_safe_image_attributes(html, kept):
