@@ -26,6 +26,9 @@ from .references import ImageRef
 # ![alt](address "title"), as our importers write it: the address has no spaces or parentheses.
 MARKDOWN_IMAGE_RE = re.compile(r'!\[((?:\\.|[^\]\\])*)\]\(([^()\s]+)((?:\s+"(?:\\.|[^"\\])*")?)\)')
 _UPLOADS_MARKER = "/wp-content/uploads/"
+_LINKED_LIBRARY_IMAGE_RE = re.compile(
+    r'\[(!\[(?:\\.|[^\]\\])*\]\(image:[^()\s]+(?:\s+"(?:\\.|[^"\\])*")?\))\]\(([^()\s]+)\)'
+)
 # WordPress's resized copies: photo-1024x768.jpg beside photo.jpg.
 _RESIZED_RE = re.compile(r"-\d+x\d+(?=\.\w+$)")
 
@@ -44,6 +47,8 @@ class MediaFolder:
     root: Path
     dry_run: bool = False
     _seen: dict[Path, _Found] = field(default_factory=dict)
+    # Alt text and caption by file path (relative to the folder): a WordPress export's attachments.
+    _details: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def __post_init__(self):
         self.root = self.root.resolve()
@@ -65,7 +70,13 @@ class MediaFolder:
                 return match.group()
             return f"![{alt or _escape_alt(found.alt_text)}]({found.ref}{title})"
 
-        return MARKDOWN_IMAGE_RE.sub(replace, body)
+        body = MARKDOWN_IMAGE_RE.sub(replace, body)
+        # WordPress links a resized image to its full-size file on the old site: the library image is that now.
+        return _LINKED_LIBRARY_IMAGE_RE.sub(lambda m: m.group(1) if _UPLOADS_MARKER in m.group(2) else m.group(), body)
+
+    def describe(self, details: dict[str, tuple[str, str]]) -> None:
+        """Alt text and captions for files of the folder, given before their images are added."""
+        self._details.update(details)
 
     def image_for(
         self, address: str, *, source_path: str, alt_text: str = "", caption: str = "", notes: list[str]
@@ -119,6 +130,8 @@ class MediaFolder:
         return target if target.is_relative_to(self.root) else None
 
     def _add(self, target: Path | None, name: str, *, alt_text: str = "", caption: str = "") -> _Found:
+        if not (alt_text or caption):
+            alt_text, caption = self._details.get(name, ("", ""))
         if target is None:
             return _Found(problem=f"image {name!r} points outside --media-root; refused, link left as it is")
         if not target.is_file():

@@ -311,3 +311,57 @@ def test_export_import_export_gives_identical_files(tmp_path, django_user_model)
     assert sorted(actual) == sorted(expected)
     for name, content in expected.items():
         assert actual[name].decode() == content.decode(), name
+
+
+def files_under(directory: Path) -> dict[str, bytes]:
+    files = sorted(path for path in directory.rglob("*") if path.is_file())
+    return {path.relative_to(directory).as_posix(): path.read_bytes() for path in files}
+
+
+def test_export_import_export_with_images_gives_identical_files(tmp_path, django_user_model, settings):
+    from django.core.files.base import ContentFile
+    from PIL import Image as PILImage
+
+    from images.library import add_image
+    from images.models import Image
+
+    from .image_helpers import picture_bytes
+
+    populate_for_round_trip(django_user_model)
+    exif = PILImage.Exif()
+    exif[0x010F] = "PhoneMaker"  # re-encoded on the way in: the stored file is what travels
+    photo, _ = add_image(ContentFile(picture_bytes((900, 600), exif=exif.tobytes()), name="p.jpg"), alt_text="Desk")
+    diagram, _ = add_image(ContentFile(picture_bytes((300, 200), "PNG"), name="d.png"))
+    webp, _ = add_image(ContentFile(picture_bytes((500, 250), "WEBP", colour=(9, 9, 200)), name="w.webp"))
+    make(
+        "With pictures",
+        status=Article.Status.PUBLISHED,
+        published_at=PUBLISHED,
+        body=f'Intro.\n\n![Desk]({photo.reference})\n\n![A diagram]({diagram.reference} "Fig. 1")\n\n'
+        f"![]({webp.reference}) and ![External](https://example.com/x.png)",
+        featured_image=photo,
+    )
+    first, second = tmp_path / "first", tmp_path / "second"
+    export(first)
+    exported = files_under(first)
+    assert sorted(name for name in exported if name.startswith("images/")) == sorted(
+        f"images/{image.key}.{image.format}" for image in (photo, diagram, webp)
+    )
+    assert f"featured_image: images/{photo.key}.jpg" in exported["with-pictures.md"].decode()
+    assert f"![Desk](images/{photo.key}.jpg)" in exported["with-pictures.md"].decode()
+
+    # An empty site, with its own empty media storage.
+    Article.objects.all().delete()
+    Image.objects.all().delete()
+    Tag.objects.all().delete()
+    Topic.objects.all().delete()
+    Redirect.objects.all().delete()
+    settings.MEDIA_ROOT = tmp_path / "other-site-media"
+    out = StringIO()
+    call_command("import_articles", str(first), "--media-root", str(first), stdout=out, stderr=StringIO())
+    assert "7 created" in out.getvalue()
+    assert Image.objects.count() == 3
+    assert Article.objects.get(slug="with-pictures").featured_image.key == photo.key
+
+    export(second)
+    assert files_under(second) == exported

@@ -95,7 +95,7 @@ _MEDIA_FORMATS = {"mp3", "m4a", "ogg", "wav", "mp4", "m4v", "webm", "ogv"}  # [v
 _CODE_SHORTCODES = {"code", "sourcecode"}
 
 
-def expand_shortcodes(text: str, notes: list[str]) -> str:
+def expand_shortcodes(text: str, notes: list[str], attachments: dict | None = None) -> str:
     """Replace shortcodes by what they showed, as far as that is content (see _expand_one)."""
     last_closer = {m.group(1): m.start() for m in _SHORTCODE_CLOSE_RE.finditer(text)}
     out, pos = [], 0
@@ -111,18 +111,21 @@ def expand_shortcodes(text: str, notes: list[str]) -> str:
             end += 1
         else:
             original = text[match.start() + len(bracket) : end]
-            out.append(bracket + _expand_one(name, attr_text, bool(self_closing), inner, original, notes))
+            expanded = _expand_one(name, attr_text, bool(self_closing), inner, original, notes, attachments)
+            out.append(bracket + expanded)
         pos = end
     out.append(text[pos:])
     return "".join(out)
 
 
-def _expand_one(name: str, attr_text: str, self_closing: bool, inner: str | None, original: str, notes) -> str:
+def _expand_one(
+    name: str, attr_text: str, self_closing: bool, inner: str | None, original: str, notes, attachments=None
+) -> str:
     key = name.lower()
     attrs = {m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None) for m in _ATTR_RE.finditer(attr_text)}
     if key in {"caption", "wp_caption"}:
         # [caption]<img ...> Caption text[/caption]; before WordPress 3.4 the text was an attribute.
-        body = expand_shortcodes(inner or "", notes)
+        body = expand_shortcodes(inner or "", notes, attachments)
         end_of_media = body.rfind(">") + 1
         media, caption = body[:end_of_media], body[end_of_media:].strip()
         caption = caption or html.escape(attrs.get("caption", ""))
@@ -137,15 +140,29 @@ def _expand_one(name: str, attr_text: str, self_closing: bool, inner: str | None
         language = attrs.get("lang") or attrs.get("language") or ""
         code = html.escape(html.unescape(inner).strip("\n"), quote=False)
         return f'\n\n<pre><code class="language-{html.escape(language)}">{code}</code></pre>\n\n'
+    if key == "gallery" and attachments is not None and (attrs.get("ids") or attrs.get("include")):
+        return _gallery(attrs.get("ids") or attrs.get("include"), attachments, notes)
     if key in _DROPPED_SHORTCODES:
         notes.append(f"dropped shortcode [{name}]")
         return ""
     if inner is not None:  # an unknown wrapper ([box]...[/box]): keep what it wraps
-        return expand_shortcodes(inner, notes)
+        return expand_shortcodes(inner, notes, attachments)
     if self_closing or "=" in attr_text:
         notes.append(f"dropped shortcode [{name}]")
         return ""
     return original  # "[sic]", "[citation needed]": ordinary text, as WordPress shows it
+
+
+def _gallery(ids: str, attachments: dict, notes: list[str]) -> str:
+    """[gallery ids="12,13"]: its images, one a paragraph, from the export's attachments (wordpress.Attachment)."""
+    images = []
+    for post_id in (part.strip() for part in ids.split(",") if part.strip()):
+        attachment = attachments.get(post_id)
+        if attachment is None or not attachment.url:
+            notes.append(f"gallery image (attachment {post_id}) is not in the export; left out")
+            continue
+        images.append(f'<p><img src="{html.escape(attachment.url)}" alt="{html.escape(attachment.alt)}"></p>')
+    return "\n\n" + "\n".join(images) + "\n\n"
 
 
 # --- Markdown conversion ------------------------------------------------------
@@ -239,13 +256,15 @@ def _tidy(markdown: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
-def html_to_markdown(html_text: str, notes: list[str] | None = None) -> str:
-    """Markdown for a WordPress post body. Problems worth telling the editor are appended to `notes`."""
+def html_to_markdown(html_text: str, notes: list[str] | None = None, *, attachments: dict | None = None) -> str:
+    """Markdown for a WordPress post body. Problems worth telling the editor are appended to `notes`.
+
+    With `attachments` (the export's media items by post id), [gallery ids=...] becomes its images."""
     notes = notes if notes is not None else []
     text = normalise_newlines(html_text)
     gutenberg = "<!-- wp:" in text
     text = _COMMENT_RE.sub("", text)
-    text = expand_shortcodes(text, notes)
+    text = expand_shortcodes(text, notes, attachments)
     if not gutenberg and not _HAS_P_RE.search(text):  # classic-editor post: WordPress adds <p> on display
         text = autop(text)
     text = _BARE_URL_RE.sub(r'\1<a href="\2">\2</a>', text)

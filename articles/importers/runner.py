@@ -16,7 +16,7 @@ from . import markdown_files, scraped_text
 from .decoding import decode_text
 from .records import ArticleRecord, Skipped, SourceError
 from .sources import SourceFile, find_sources
-from .wordpress import iter_items, looks_like_wxr
+from .wordpress import collect_attachments, iter_items, looks_like_wxr
 from .writer import ArticleWriter, Outcome
 
 FORMATS = ("text", "markdown", "wordpress")
@@ -107,6 +107,7 @@ class Importer:
         progress: Callable[[int, int, int], None] | None = None,
     ):
         self.media_root = media_root
+        self._media: MediaFolder | None = None
         self.fmt = fmt
         self.source = source
         self.status = status
@@ -134,9 +135,9 @@ class Importer:
         return report
 
     def _import_all(self, sources: list[SourceFile | SourceError], report: ImportReport, *, dry_run=False) -> None:
-        media = MediaFolder(self.media_root, dry_run=dry_run) if self.media_root else None
+        self._media = MediaFolder(self.media_root, dry_run=dry_run) if self.media_root else None
         writer = ArticleWriter(
-            status=self.status, overwrite=self.overwrite, restore_deleted=self.restore_deleted, media=media
+            status=self.status, overwrite=self.overwrite, restore_deleted=self.restore_deleted, media=self._media
         )
         items = 0
         with _Batches(BATCH_SIZE) as batch:
@@ -247,6 +248,13 @@ class Importer:
         return "markdown" if stripped.startswith((b"---", b"# ")) else "text"
 
     def _wordpress_items(self, source: SourceFile) -> Iterable[ArticleRecord | Skipped | SourceError]:
+        attachments = None
+        if self._media is not None:  # featured images, galleries and alt text need the export's media items
+            with source.open() as stream:
+                attachments = collect_attachments(stream)
+            self._media.describe(
+                {a.file: (a.alt, a.caption) for a in attachments.values() if a.file and (a.alt or a.caption)}
+            )
         with source.open() as stream:
             for item in iter_items(
                 stream,
@@ -254,6 +262,7 @@ class Importer:
                 include_pages=self.include_pages,
                 max_item_size=self.max_file_size,
                 source_name=self.source or source.identity,
+                attachments=attachments,
             ):
                 if isinstance(item, ArticleRecord):
                     item.source_name = self.source or item.source_name or source.identity

@@ -39,14 +39,17 @@ _OTHER_NS = {"http://purl.org/rss/1.0/modules/content/": "content", "http://purl
 _ITEM_FIELDS = {
     "title", "link", "guid", "category", "dc:creator", "content:encoded", "excerpt:encoded",
     "wp:post_id", "wp:post_date", "wp:post_date_gmt", "wp:post_modified", "wp:post_modified_gmt",
-    "wp:status", "wp:post_name", "wp:post_type", "wp:post_password",
+    "wp:status", "wp:post_name", "wp:post_type", "wp:post_password", "wp:attachment_url",
 }  # fmt: skip
 _CHANNEL_FIELDS = {"wp:base_site_url", "wp:base_blog_url"}
 # SEO plugins' post meta, in order of preference.
 _DESCRIPTION_KEYS = ("_yoast_wpseo_metadesc", "_aioseo_description", "_aioseop_description", "rank_math_description")
 _CANONICAL_KEYS = ("_yoast_wpseo_canonical", "rank_math_canonical_url")
 _OLD_SLUG_KEY = "_wp_old_slug"  # WordPress keeps redirecting a post's earlier slugs
-_META_KEYS = {*_DESCRIPTION_KEYS, *_CANONICAL_KEYS, _OLD_SLUG_KEY}
+# A post's featured image (an attachment's post id); an attachment's file under wp-content/uploads/ and alt text.
+_THUMBNAIL_KEY, _ATTACHED_FILE_KEY, _ALT_KEY = "_thumbnail_id", "_wp_attached_file", "_wp_attachment_image_alt"
+_META_KEYS = {*_DESCRIPTION_KEYS, *_CANONICAL_KEYS, _OLD_SLUG_KEY, _THUMBNAIL_KEY, _ATTACHED_FILE_KEY, _ALT_KEY}
+_UPLOADS_MARKER = "/wp-content/uploads/"
 _FIELD_NAMES = {"content:encoded": "content", "excerpt:encoded": "excerpt", "wp:meta_value": "a post meta value"}
 
 _ZERO_DATE = "0000-00-00 00:00:00"
@@ -179,6 +182,47 @@ class _Refused(Exception):
     """Raised inside expat's callbacks; turned into a SourceError with the line."""
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A media item of the export: its file (relative to wp-content/uploads/), address, alt text and caption."""
+
+    post_id: str
+    file: str
+    url: str
+    alt: str
+    caption: str
+
+
+def collect_attachments(stream: BinaryIO) -> dict[str, Attachment]:
+    """Every attachment of a WXR file, by post id: a first pass, since posts may come before their images.
+
+    A file that cannot be read yields what was read before the problem; the import pass reports it.
+    """
+    target = _Target(None)
+    parser = target.parser = _Parser(target=target, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    found: dict[str, Attachment] = {}
+
+    def drain():
+        items, target.items = target.items, []
+        for item in items:
+            if item.get("wp:post_type") == "attachment" and item.get("wp:post_id"):
+                meta = {key: values[0] for key, values in item["meta"].items()}
+                url = item.get("wp:attachment_url", "")
+                file = meta.get(_ATTACHED_FILE_KEY) or url.partition(_UPLOADS_MARKER)[2]
+                alt, caption = strip_tags(meta.get(_ALT_KEY, "")), strip_tags(item.get("excerpt:encoded", ""))
+                found[item["wp:post_id"]] = Attachment(item["wp:post_id"], file, url, alt, caption)
+
+    try:
+        while chunk := stream.read(CHUNK_SIZE):
+            parser.feed(chunk)
+            drain()
+        parser.close()
+    except (ParseError, EntitiesForbidden, ExternalReferenceForbidden, _Refused):
+        pass
+    drain()
+    return found
+
+
 @dataclass
 class _Run:
     """One file's options, and what its earlier items claimed."""
@@ -189,6 +233,7 @@ class _Run:
     source_name: str
     keys: dict[str, int] = field(default_factory=dict)  # import key -> the item number that has it
     legacy_guids: set[str] = field(default_factory=set)  # guids already given out as a legacy key
+    attachments: dict[str, Attachment] | None = None  # with --media-root: see collect_attachments
 
 
 def iter_items(
@@ -198,6 +243,7 @@ def iter_items(
     include_pages: bool = False,
     max_item_size: int | None = None,
     source_name: str = "",
+    attachments: dict[str, Attachment] | None = None,
 ) -> Iterator[ArticleRecord | Skipped | SourceError]:
     """Yield one result per <item> of a WXR file, in file order.
 
@@ -206,7 +252,7 @@ def iter_items(
     Problems with one item are yielded as SourceError so the rest can go on; a file
     that cannot be read as a safe, well-formed WordPress export raises SourceError.
     """
-    run = _Run(location, include_pages, max_item_size, source_name.strip() or location)
+    run = _Run(location, include_pages, max_item_size, source_name.strip() or location, attachments=attachments)
     target = _Target(max_item_size)
     parser = target.parser = _Parser(target=target, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     error = None
@@ -265,7 +311,7 @@ def _convert(item: dict, channel: dict, run: _Run) -> ArticleRecord | Skipped | 
 
     notes: list[str] = []
     try:
-        body = html_to_markdown(item.get("content:encoded", ""), notes)
+        body = html_to_markdown(item.get("content:encoded", ""), notes, attachments=run.attachments)
     except RecursionError:
         return SourceError(loc, "its HTML is nested too deeply to convert")
     title = _title(item, body, notes)
@@ -284,6 +330,7 @@ def _convert(item: dict, channel: dict, run: _Run) -> ArticleRecord | Skipped | 
     if canonical and not is_web_url(canonical):
         notes.append(f"ignored canonical URL {canonical!r}: not an http(s) address")
         canonical = ""
+    featured = _featured_image(meta.get(_THUMBNAIL_KEY, ""), run.attachments, notes)
     topic, tags = _terms(item["category"])
     url = item.get("link") or (item.get("guid", "") if item.get("guid_is_permalink") else "")
     return ArticleRecord(
@@ -306,7 +353,21 @@ def _convert(item: dict, channel: dict, run: _Run) -> ArticleRecord | Skipped | 
         source_url=url,
         notes=list(dict.fromkeys(notes)),
         draft_reason="; ".join(hidden + private),
+        featured_image=featured.file or featured.url if featured else "",
+        featured_image_alt=featured.alt if featured else "",
+        featured_image_caption=featured.caption if featured else "",
     )
+
+
+def _featured_image(post_id: str, attachments: dict[str, Attachment] | None, notes: list[str]) -> Attachment | None:
+    if not post_id:
+        return None
+    if attachments is None:
+        notes.append(f"has a featured image (attachment {post_id}); give --media-root to bring it in")
+        return None
+    if post_id not in attachments:
+        notes.append(f"its featured image (attachment {post_id}) is not in the export; not imported")
+    return attachments.get(post_id)
 
 
 def _keys(item: dict, channel: dict, run: _Run, loc: str) -> tuple[str, str] | SourceError:

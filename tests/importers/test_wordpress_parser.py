@@ -167,6 +167,7 @@ def test_what_the_body_lost_is_noted(gutenberg):
     assert gutenberg[0].notes == [
         "dropped shortcode [gallery]",
         "dropped embedded <iframe> https://maps.example.com/embed?kyoto",
+        "has a featured image (attachment 31); give --media-root to bring it in",
     ]
 
 
