@@ -285,3 +285,32 @@ def test_reference_round_trips():
     assert ImageRef.parse(str(ref)) == ref
     assert ImageRef.parse("image:0123456789abcdef/0x10.jpg") is None
     assert ImageRef.parse("image:../../etc/1x1.jpg") is None
+
+
+# Featured image through the article admin -----------------------------------------------------------------
+
+
+def test_an_editor_sets_the_featured_image_in_the_article_form(admin_client, browser_post, make_article):
+    image = add_picture(alt_text="Front door")
+    article = make_article(title="Door", body="Text.")
+    url = f"/admin/articles/article/{article.pk}/change/"
+    assert browser_post(admin_client, url, {"featured_image": str(image.pk)}).status_code == 302
+    article.refresh_from_db()
+    assert article.featured_image == image
+    assert not article.edited_since_import  # not imported: nothing to compare
+    found = admin_client.get(
+        "/admin/autocomplete/",
+        {"term": "front", "app_label": "articles", "model_name": "article", "field_name": "featured_image"},
+    )
+    assert [result["text"] for result in found.json()["results"]] == ["Front door"]
+
+
+def test_choosing_a_featured_image_counts_as_an_edit_of_an_imported_article(make_article, admin_client, browser_post):
+    article = make_article(title="Imported", body="Text.", import_key="file:/x.md")
+    article.import_state = article.content_fingerprint()
+    article.save()
+    assert not article.edited_since_import
+    url = f"/admin/articles/article/{article.pk}/change/"
+    browser_post(admin_client, url, {"featured_image": str(add_picture().pk)})
+    article.refresh_from_db()
+    assert article.edited_since_import
