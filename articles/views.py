@@ -37,9 +37,11 @@ class ArticleListView(PublicArticlesMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page_obj = context["page_obj"]
-        for index, article in enumerate(context["articles"]):  # the page's articles; the template reuses them
+        first_image = True  # loads at once; the page's other images lazily
+        for article in context["articles"]:  # the page's articles; the template reuses this result
             article.published_iso = seo.iso_datetime(article.published_at)
-            article.image_html = article.featured_image.html(eager=index == 0) if article.featured_image else ""
+            article.image_html = article.featured_image.html(eager=first_image) if article.featured_image else ""
+            first_image = first_image and not article.featured_image
         context["heading"] = self.heading()
         context["seo"] = self.page_meta(page_obj.number if page_obj else 1)
         return context

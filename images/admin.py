@@ -33,6 +33,9 @@ class ImageAdmin(admin.ModelAdmin):
     fields = ["preview", "alt_text", "caption", "credit", "markdown", "original_name", "size", "format",
               "uploaded_by", "uploaded_at", "used_in_articles"]  # fmt: skip
 
+    class Media:
+        css = {"all": ["images/admin.css"]}
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:  # adding: a file to upload, then what describes it
             kwargs["form"] = ImageAddForm

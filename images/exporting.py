@@ -11,6 +11,14 @@ from .references import REFERENCE_IN_TEXT_RE, ImageRef
 FOLDER = "images"
 
 
+class MissingImage(Exception):
+    def __init__(self, ref: ImageRef):
+        super().__init__(
+            f"The library image {ref.key} ({ref.original_name}) is missing from media storage; "
+            "restore the file, or remove the image from the articles that use it."
+        )
+
+
 class ImageExport:
     def __init__(self, directory: Path):
         self.directory = directory
@@ -22,8 +30,12 @@ class ImageExport:
         if relative not in self._written:
             target = self.directory / relative
             target.parent.mkdir(exist_ok=True)
-            with default_storage.open(ref.original_name, "rb") as source:
-                target.write_bytes(source.read())
+            try:
+                with default_storage.open(ref.original_name, "rb") as source:
+                    data = source.read()
+            except FileNotFoundError:
+                raise MissingImage(ref) from None
+            target.write_bytes(data)
             self._written.add(relative)
         return relative
 

@@ -365,3 +365,15 @@ def test_export_import_export_with_images_gives_identical_files(tmp_path, django
 
     export(second)
     assert files_under(second) == exported
+
+
+def test_an_image_missing_from_storage_stops_the_export_with_its_name(tmp_path):
+    from django.core.files.storage import default_storage
+
+    from .image_helpers import add_picture
+
+    image = add_picture()
+    make("Pictured", body=image.markdown("x"))
+    default_storage.delete(image.file.name)
+    with pytest.raises(CommandError, match=rf"library image {image.key} .* is missing from media storage"):
+        export(tmp_path / "out")

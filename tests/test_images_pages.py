@@ -156,3 +156,17 @@ def test_the_article_page_query_count_does_not_grow_with_images(client, make_art
     make_article(title="Many", body="\n\n".join(i.markdown("p") for i in images), featured_image=images[0])
     with django_assert_max_num_queries(2):  # the article with its featured image, its tags
         client.get("/articles/many/")
+
+
+def test_in_lists_only_the_first_featured_image_loads_at_once(client, make_article):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    make_article(title="Newest, no image", published_at=now - timedelta(hours=1))
+    for n in range(3):
+        image = add_picture(size=(60 + n, 40), colour=(n, 2, 2))
+        make_article(title=f"Older {n}", featured_image=image, published_at=now - timedelta(hours=2 + n))
+    loading = [img["loading"] for img in soup(client.get("/")).select(".teaser__image img")]
+    assert loading == ["eager", "lazy", "lazy"]

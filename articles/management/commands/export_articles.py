@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.exporter import export_articles
 from articles.models import Article
+from images.exporting import MissingImage
 
 
 class Command(BaseCommand):
@@ -22,6 +23,8 @@ class Command(BaseCommand):
         try:
             directory.mkdir(parents=True, exist_ok=True)
             count = export_articles(directory, status=status)
+        except MissingImage as exc:
+            raise CommandError(str(exc)) from None
         except OSError as exc:
             raise CommandError(f"Cannot write to {directory}: {exc.strerror or exc}") from None
         self.stdout.write(f"Exported {count} articles to {directory}")
