@@ -39,8 +39,8 @@ def _bare_jpeg(data: bytes) -> bool:
         if marker not in _JPEG_SEGMENTS:
             return False
         length = int.from_bytes(data[i + 2 : i + 4], "big")
-        if marker == 0xE0 and data[i + 4 : i + 9] != b"JFIF\x00":
-            return False
+        if marker == 0xE0 and (data[i + 4 : i + 9] != b"JFIF\x00" or length != 16):
+            return False  # a longer JFIF header carries a thumbnail, which may show what was edited out
         if marker in _SOF and data[i + 9] not in (1, 3):  # grey or YCbCr; CMYK is re-encoded
             return False
         i += 2 + length

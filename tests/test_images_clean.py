@@ -43,6 +43,15 @@ def test_anything_more_than_the_picture_is_not_bare(data, ext):
     assert not is_bare_image(data, ext)
 
 
+def test_a_jfif_thumbnail_is_not_bare():
+    data = picture_bytes(fmt="JPEG")
+    assert data[2:4] == b"\xff\xe0" and data[6:11] == b"JFIF\x00" and data[18:20] == b"\x00\x00"  # no thumbnail
+    # The same header announcing a 2x1 RGB thumbnail (6 bytes of pixels) after its fixed fields.
+    with_thumbnail = data[:4] + (16 + 6).to_bytes(2, "big") + data[6:18] + b"\x02\x01" + b"\x80" * 6 + data[20:]
+    assert is_bare_image(data, "jpg")
+    assert not is_bare_image(with_thumbnail, "jpg")
+
+
 def test_a_png_text_chunk_is_not_bare_and_is_re_encoded_away():
     info = PngImagePlugin.PngInfo()
     info.add_text("Author", "Someone at 12 Main St")
