@@ -102,6 +102,10 @@ def test_the_featured_image_is_shown_first_and_in_lists(client, make_article):
     figure = page.select_one(".article__image")
     assert figure.img["alt"] == "A calm room" and figure.img["loading"] == "eager"
     assert "Our Brooklyn office" in figure.figcaption.text and "A. Lee" in figure.figcaption.text
+    image.caption = ""
+    image.save()
+    credit_only = soup(client.get("/articles/featured/")).select_one(".article__image figcaption")
+    assert credit_only.text.strip() == "Photo: A. Lee"
     teaser = soup(client.get("/")).select_one(".teaser__image img")
     assert teaser["alt"] == "A calm room" and teaser["width"] == "1400"
 
