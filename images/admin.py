@@ -25,7 +25,7 @@ class AltTextFilter(admin.SimpleListFilter):
 
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
-    list_display = ["thumbnail", "__str__", "has_alt_text", "size", "uploaded_at"]
+    list_display = ["thumbnail", "__str__", "has_alt_text", "used_in", "size", "uploaded_at"]
     list_display_links = ["thumbnail", "__str__"]
     list_filter = [AltTextFilter, "format"]
     search_fields = ["alt_text", "original_name", "caption"]
@@ -67,6 +67,13 @@ class ImageAdmin(admin.ModelAdmin):
     @admin.display(description="Has alt text", boolean=True, ordering="alt_text")
     def has_alt_text(self, image):
         return bool(image.alt_text)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_use_count()
+
+    @admin.display(description="Used in", ordering="use_count")
+    def used_in(self, image):
+        return f"{image.use_count} article(s)" if image.use_count else "Unused"
 
     @admin.display(description="Size")
     def size(self, image):

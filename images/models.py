@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import ProtectedError, Q
+from django.db.models import Count, OuterRef, ProtectedError, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
 from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
@@ -9,6 +10,23 @@ from django.utils.safestring import SafeString, mark_safe
 from .markup import BODY_SIZES, picture_html
 from .references import SCHEME, ImageRef
 from .renditions import delete_files
+
+
+class ImageQuerySet(models.QuerySet):
+    def with_use_count(self):
+        """Each image with `use_count`: how many articles show it (Image.used_in), in the same query."""
+        from articles.models import Article
+
+        reference = Concat(Value(f"{SCHEME}"), OuterRef("key"), Value("/"))
+        users = (
+            Article.objects.filter(Q(body__contains=reference) | Q(featured_image=OuterRef("pk")))
+            .order_by()
+            .annotate(one=Value(1))
+            .values("one")
+            .annotate(count=Count("pk", distinct=True))
+            .values("count")
+        )
+        return self.annotate(use_count=Coalesce(Subquery(users), 0))
 
 
 class Image(models.Model):
@@ -36,6 +54,8 @@ class Image(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
     uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ImageQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at", "-pk"]

@@ -314,3 +314,18 @@ def test_choosing_a_featured_image_counts_as_an_edit_of_an_imported_article(make
     browser_post(admin_client, url, {"featured_image": str(add_picture().pk)})
     article.refresh_from_db()
     assert article.edited_since_import
+
+
+def test_the_admin_list_counts_the_articles_using_each_image_in_one_query(
+    admin_client, make_article, django_assert_max_num_queries
+):
+    images = [add_picture(colour=(n, 7, 7)) for n in range(3)]
+    make_article(title="One", body=images[0].markdown() + "\n\n" + images[0].markdown())
+    make_article(title="Two", body=images[0].markdown(), featured_image=images[1])
+    make_article(title="Three", body="none", featured_image=images[0])
+    counts = {image.pk: image.use_count for image in Image.objects.with_use_count()}
+    assert counts == {images[0].pk: 3, images[1].pk: 1, images[2].pk: 0}
+    assert all(image.used_in().count() == counts[image.pk] for image in images)
+    with django_assert_max_num_queries(6):  # session, user, the count, the page and its filters: none per image
+        page = admin_client.get("/admin/images/image/").content.decode()
+    assert "3 article(s)" in page and "Unused" in page
