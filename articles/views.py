@@ -4,7 +4,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
-from . import seo
+from . import search, seo
 from .models import Article, Tag, Topic
 
 PAGE_SIZE = 10
@@ -155,3 +155,20 @@ class ArticleDetailView(PublicArticlesMixin, DetailView):
             add_never_cache_headers(response)
             response["X-Robots-Tag"] = "noindex, nofollow"
         return response
+
+
+class SearchView(ListView):
+    """Ranked public articles for ?q=, with highlighted snippets; never indexed by search engines."""
+
+    template_name = "articles/search.html"
+    context_object_name = "hits"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        self.query = " ".join(self.request.GET.get("q", "").split())
+        return search.search(self.query)
+
+    def get_context_data(self, **kwargs):
+        title = f"Search results for “{self.query}”" if self.query else "Search"
+        meta = seo.PageMeta(title=seo.short_description(title), description="", noindex=True)
+        return super().get_context_data(query=self.query, searched=bool(search.terms(self.query)), seo=meta, **kwargs)

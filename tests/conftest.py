@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from articles.models import Article
+from tests.visibility import three_states  # noqa: F401  (a public, a draft and a scheduled article)
 
 SEEDS = Path(__file__).resolve().parent.parent / "sample_content"
 
