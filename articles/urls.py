@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import feeds, views
 
 app_name = "articles"
 
@@ -11,4 +11,8 @@ urlpatterns = [
     path("topics/", views.TopicListView.as_view(), name="topics"),
     re_path(r"^topics/(?P<slug>[-\w]+)/$", views.TopicArticleListView.as_view(), name="topic"),
     re_path(r"^tags/(?P<slug>[-\w]+)/$", views.TagArticleListView.as_view(), name="tag"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
+    re_path(r"^topics/(?P<slug>[-\w]+)/feed/$", feeds.TopicFeed(), name="topic-feed"),
+    re_path(r"^tags/(?P<slug>[-\w]+)/feed/$", feeds.TagFeed(), name="tag-feed"),
 ]

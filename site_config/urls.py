@@ -4,7 +4,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static as static_url
 from django.urls import include, path
 
-from articles import editor_views, uploads
+from articles import editor_views, sitemaps, uploads
 
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME
@@ -18,6 +18,9 @@ def favicon(request):
 urlpatterns = [
     # Browsers and the admin ask for /favicon.ico whatever the page links.
     path("favicon.ico", favicon),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap, name="sitemap-section"),
     path("admin/", admin.site.urls),
     # Same names as markdownx.urls, so its widget finds them.
     path("markdownx/markdownify/", editor_views.PreviewView.as_view(), name="markdownx_markdownify"),

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.redirects",
     # SearchVectorField and full-text search on PostgreSQL (articles/search.py); harmless on SQLite.
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "markdownx",
