@@ -11,6 +11,7 @@ from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -192,4 +193,30 @@ def website_json_ld(home_url: str) -> dict:
         "name": site_name(),
         "description": short_description(site_description()),
         "url": home_url,
+        # Lets search engines offer a search box for this site that lands on our /search/.
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": _search_template(home_url)},
+            "query-input": "required name=search_term_string",
+        },
+    }
+
+
+def _search_template(home_url: str) -> str:
+    return f"{home_url.rstrip('/')}{reverse('articles:search')}?q={{search_term_string}}"
+
+
+def breadcrumbs_json_ld(request, article) -> dict:
+    """Home › topic › article, as search engines show a result's path."""
+    trail = [(site_name(), "/")]
+    if article.topic_id:
+        trail.append((article.topic.name, article.topic.get_absolute_url()))
+    trail.append((article.title, article.get_absolute_url()))
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": name, "item": absolute_url(request, path)}
+            for n, (name, path) in enumerate(trail, 1)
+        ],
     }

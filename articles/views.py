@@ -4,7 +4,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
-from . import search, seo
+from . import reading, search, seo
 from .models import Article, Tag, Topic
 
 PAGE_SIZE = 10
@@ -136,10 +136,13 @@ class ArticleDetailView(PublicArticlesMixin, DetailView):
             json_ld=seo.article_json_ld(article, canonical_url),
             noindex=is_preview,
         )
+        tags = list(article.tags.all())
         return super().get_context_data(
             is_preview=is_preview,
             seo=meta,
-            tags=list(article.tags.all()),
+            breadcrumbs_json_ld=seo.json_ld_html(seo.breadcrumbs_json_ld(self.request, article)),
+            **reading.reader_context(article, tags),
+            tags=tags,
             author_name=seo.author_name(article),
             date_modified=modified,
             published_iso=seo.iso_datetime(article.published_at),
