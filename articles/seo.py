@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from site_settings.models import current as current_settings
+
 from .text import collapse_whitespace, truncate_words_at
 
 TITLE_SEPARATOR = " · "
@@ -30,7 +32,7 @@ _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u
 
 
 def site_name() -> str:
-    return settings.SITE_NAME
+    return current_settings().site_name
 
 
 def has_own_name() -> bool:
@@ -44,7 +46,7 @@ def from_site(phrase: str) -> str:
 
 
 def site_description() -> str:
-    return settings.SITE_DESCRIPTION or from_site("The latest articles")
+    return current_settings().default_description or from_site("The latest articles")
 
 
 def short_description(text: str) -> str:
@@ -58,6 +60,8 @@ def absolute_url(request, path: str) -> str:
     From SITE_URL when it is set (production requires it), so the request's Host header has
     no say in them; else, for local use, from the request.
     """
+    if path.startswith(("https://", "http://")):  # already absolute (an image elsewhere)
+        return path
     if settings.SITE_URL:
         return settings.SITE_URL + path if path.startswith("/") else f"{settings.SITE_URL}/{path}"
     return request.build_absolute_uri(path)
@@ -77,6 +81,7 @@ class PageMeta:
     og_type: str = "website"
     json_ld: dict | None = None
     noindex: bool = False
+    image_url: str = ""  # the page's own social image; base.html falls back to the site settings' one
 
     def __post_init__(self):
         # Every page's description is cut here, whoever builds the PageMeta.
@@ -163,8 +168,23 @@ def _iso(value) -> str | None:
     return iso_datetime(value) or None
 
 
-def article_json_ld(article, canonical_url: str) -> dict:
-    organisation = {"@type": "Organization", "name": site_name()}
+def publisher_json_ld(request=None) -> dict:
+    """The Organization behind the site (site settings: publisher name and logo)."""
+    values = current_settings()
+    data = {"@type": "Organization", "name": values.publisher_name or site_name()}
+    if values.publisher_logo:
+        data["logo"] = {"@type": "ImageObject", "url": absolute_url(request, values.publisher_logo)}
+    return data
+
+
+def default_image_url(request) -> str:
+    """The social image for pages without their own (site settings), as an absolute address; empty if none."""
+    image = current_settings().social_image
+    return absolute_url(request, image) if image else ""
+
+
+def article_json_ld(article, canonical_url: str, request=None) -> dict:
+    organisation = publisher_json_ld(request)
     name = author_name(article)
     data = {
         "@context": "https://schema.org",

@@ -133,7 +133,7 @@ class ArticleDetailView(PublicArticlesMixin, DetailView):
             description=article.description,
             canonical_url=canonical_url,
             og_type="article",
-            json_ld=seo.article_json_ld(article, canonical_url),
+            json_ld=seo.article_json_ld(article, canonical_url, self.request),
             noindex=is_preview,
         )
         tags = list(article.tags.all())

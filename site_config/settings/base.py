@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "markdownx",
     "articles",
+    "site_settings",
 ]
 
 MIDDLEWARE = [
