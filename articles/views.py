@@ -173,5 +173,7 @@ class SearchView(ListView):
 
     def get_context_data(self, **kwargs):
         title = f"Search results for “{self.query}”" if self.query else "Search"
-        meta = seo.PageMeta(title=seo.short_description(title), description="", noindex=True)
+        meta = seo.PageMeta(
+            title=seo.short_description(title), description=seo.from_site("Search the articles"), noindex=True
+        )
         return super().get_context_data(query=self.query, searched=bool(search.terms(self.query)), seo=meta, **kwargs)
