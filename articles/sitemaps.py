@@ -38,8 +38,10 @@ class ArticleSitemap(PublicSitemap):
 
 
 class HomeSitemap(PublicSitemap):
+    """The home page and the list of topics: they change when a public article does."""
+
     def items(self):
-        return ["articles:list"]
+        return ["articles:list", "articles:topics"]
 
     def location(self, name):
         return reverse(name)

@@ -32,6 +32,7 @@ def test_sitemap_lists_home_public_article_and_its_terms_only(client, three_stat
     assert root.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}urlset"
     assert set(entries(root)) == {
         "http://testserver/",
+        "http://testserver/topics/",
         f"http://testserver/articles/{three_states.public.slug}/",
         "http://testserver/topics/anxiety/",
         "http://testserver/tags/sleep/",
@@ -55,7 +56,9 @@ def test_lastmod_is_the_last_meaningful_change_and_terms_and_home_follow_it(clie
     assert (
         found[f"http://testserver/articles/{older.slug}/"] == timezone.localtime(older.published_at).date().isoformat()
     )
-    assert found["http://testserver/"] == found["http://testserver/tags/t/"] == day
+    assert (
+        found["http://testserver/"] == found["http://testserver/topics/"] == found["http://testserver/tags/t/"] == day
+    )
 
 
 def test_sitemap_uses_site_url(client, make_article, settings):
