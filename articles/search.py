@@ -104,7 +104,7 @@ def rebuild() -> int:
 
     ids = list(Article.objects.values_list("pk", flat=True).order_by("pk"))
     with transaction.atomic():
-        SearchEntry.objects.exclude(article_id__in=ids).delete()
+        SearchEntry.objects.exclude(article_id__in=Article.objects.values("pk")).delete()
         _index_now(ids)
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
