@@ -2,12 +2,14 @@
 
 `current()` is what the rest of the code reads: cached (in Redis in production, so every app server
 sees the same), and dropped from the cache on every save, so a change shows on the next request.
+Without a shared cache, other worker processes see it within LOCAL_CACHE_SECONDS.
 """
 
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import ValidationError
 from django.core.signals import setting_changed
 from django.db import DatabaseError, models
@@ -15,6 +17,9 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 CACHE_KEY = "site_settings:current:v1"
+# A process-local cache (LocMemCache, the default without Redis) cannot be cleared in the other worker
+# processes when one of them saves: there the settings expire after this many seconds instead.
+LOCAL_CACHE_SECONDS = 30
 
 
 def validate_image_address(value: str) -> None:
@@ -114,7 +119,7 @@ def current() -> Current:
             values = Current.from_row(SiteSettings.objects.filter(pk=1).first())
         except DatabaseError:  # before migrate, or the database is down (the 500 page still renders)
             return Current.from_row(None)
-        cache.set(CACHE_KEY, values, None)
+        cache.set(CACHE_KEY, values, LOCAL_CACHE_SECONDS if isinstance(caches["default"], LocMemCache) else None)
     return values
 
 

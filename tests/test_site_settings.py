@@ -112,3 +112,15 @@ def test_the_settings_are_one_row_whatever_is_saved():
     SiteSettings(site_name="One").save()
     SiteSettings(site_name="Two").save()
     assert list(SiteSettings.objects.values_list("pk", "site_name")) == [(1, "Two")]
+
+
+def test_a_process_local_cache_expires_for_the_other_worker_processes(monkeypatch):
+    from django.core.cache import caches
+
+    from site_settings import models
+
+    stored = {}
+    monkeypatch.setattr(models.cache, "set", lambda key, value, timeout: stored.update({key: timeout}))
+    models.current()
+    shared = not isinstance(caches["default"], models.LocMemCache)
+    assert stored[CACHE_KEY] == (None if shared else models.LOCAL_CACHE_SECONDS)
