@@ -229,7 +229,9 @@ class _SQLite:
 
     def _where(self, words):
         public_sql, public_params = _public_articles().values("pk").query.sql_with_params()
-        return f"{FTS_TABLE} MATCH %s AND rowid IN ({public_sql})", [self.match(words), *public_params]
+        # "+rowid": the public ids filter the matches; without the +, SQLite hands the whole list to FTS5
+        # as rowid lookups and runs the full-text query once per public article (0.4 s at 10,000).
+        return f"{FTS_TABLE} MATCH %s AND +rowid IN ({public_sql})", [self.match(words), *public_params]
 
     def count(self, words) -> int:
         where, params = self._where(words)
@@ -239,15 +241,24 @@ class _SQLite:
 
     def page(self, words, offset: int, limit: int | None) -> list[Hit]:
         where, params = self._where(words)
-        sql = (
-            f"SELECT rowid, snippet({FTS_TABLE}, 3, %s, %s, '…', {SNIPPET_WORDS}) FROM {FTS_TABLE} "
-            f"WHERE {where} ORDER BY bm25({FTS_TABLE}, {_BM25_WEIGHTS}), rowid DESC LIMIT %s OFFSET %s"
+        ranked = (
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {where} "
+            f"ORDER BY bm25({FTS_TABLE}, {_BM25_WEIGHTS}), rowid DESC LIMIT %s OFFSET %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [_START, _STOP, *params, -1 if limit is None else limit, offset])
-            rows = cursor.fetchall()
-        articles = _public_articles().select_related("topic").in_bulk([pk for pk, _ in rows])
-        return [Hit(articles[pk], highlight(snippet)) for pk, snippet in rows if pk in articles]
+            cursor.execute(ranked, [*params, -1 if limit is None else limit, offset])
+            ids = [row[0] for row in cursor.fetchall()]
+            if not ids:
+                return []
+            # Snippets for this page only: cutting one costs as much as ranking a hundred matches.
+            cursor.execute(
+                f"SELECT rowid, snippet({FTS_TABLE}, 3, %s, %s, '…', {SNIPPET_WORDS}) FROM {FTS_TABLE} "
+                f"WHERE {FTS_TABLE} MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})",
+                [_START, _STOP, self.match(words), *ids],
+            )
+            snippets = dict(cursor.fetchall())
+        articles = _public_articles().select_related("topic").in_bulk(ids)
+        return [Hit(articles[pk], highlight(snippets.get(pk, ""))) for pk in ids if pk in articles]
 
 
 class _PostgreSQL:
