@@ -72,9 +72,11 @@ def deferred():
     _state.pending = set()
     try:
         yield
+        pending = _state.pending
     finally:
-        pending, _state.pending = _state.pending, None
-        index_articles(pending)
+        _state.pending = None
+    # Not after an exception: the unflushed articles went with the transaction that failed.
+    index_articles(pending)
 
 
 def flush() -> None:

@@ -242,3 +242,22 @@ def test_a_results_page_takes_a_constant_number_of_queries(make_article, client,
         make_article(title=f"Panic note {n}", topic=Topic.objects.create(name=f"Topic {n}"))
     with django_assert_max_num_queries(6):
         results_page(client, "panic")
+
+
+def test_a_dry_run_or_rolled_back_import_leaves_no_search_entries(run_import, write):
+    write("good.md", "---\ntitle: Fine piece\nstatus: published\n---\nBody.\n")
+    assert run_import(write("bad.md", "---\ntitle: [unclosed\n---\nBody.\n").parent, "--atomic").code == 1
+    assert (
+        run_import(write("good.md", "---\ntitle: Fine piece\nstatus: published\n---\nBody.\n").parent, "--dry-run").code
+        == 1
+    )
+    assert not SearchEntry.objects.exists()
+    assert found("fine piece") == []
+
+
+def test_a_large_import_is_indexed_batch_by_batch(run_import, write):
+    for n in range(205):  # more than two of the runner's batches of 100
+        write(f"p{n}.md", f"---\ntitle: Batch piece {n}\ntags: [batched]\nstatus: published\n---\nBody {n}.\n")
+    path = write("p0.md", "---\ntitle: Batch piece 0\ntags: [batched]\nstatus: published\n---\nBody 0.\n")
+    assert run_import(path.parent).code == 0
+    assert search.search("batched").count() == 205
