@@ -1,13 +1,14 @@
-from django.conf import settings
 from django.contrib import admin
 from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.utils.functional import lazy
 
 from articles import editor_views, sitemaps, uploads
+from site_settings.models import current as current_settings
 
-admin.site.site_header = settings.SITE_NAME
-admin.site.site_title = settings.SITE_NAME
+# The site settings' name (admin → Site settings), read afresh each time a page is drawn.
+admin.site.site_header = admin.site.site_title = lazy(lambda: current_settings().site_name, str)()
 
 
 def favicon(request):

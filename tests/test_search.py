@@ -261,3 +261,14 @@ def test_a_large_import_is_indexed_batch_by_batch(run_import, write):
     path = write("p0.md", "---\ntitle: Batch piece 0\ntags: [batched]\nstatus: published\n---\nBody 0.\n")
     assert run_import(path.parent).code == 0
     assert search.search("batched").count() == 205
+
+
+def test_publishing_with_the_admin_action_makes_a_draft_findable(admin_client, three_states):
+    assert found("zebrafinch") == [three_states.public.title]
+    response = admin_client.post(
+        "/admin/articles/article/", {"action": "publish", "_selected_action": [three_states.draft.pk]}
+    )
+    assert response.status_code == 302
+    assert sorted(found("zebrafinch")) == sorted([three_states.public.title, three_states.draft.title])
+    admin_client.post("/admin/articles/article/", {"action": "unpublish", "_selected_action": [three_states.draft.pk]})
+    assert found("zebrafinch") == [three_states.public.title]

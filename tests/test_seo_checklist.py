@@ -150,3 +150,12 @@ def test_the_change_list_takes_no_query_per_row(admin_client, good):
     with CaptureQueriesContext(connection) as many:
         admin_client.get(CHANGELIST)
     assert len(many) == len(few)
+
+
+def test_an_imported_article_gets_its_checklist_too(admin_client, run_import, write):
+    path = write("short.md", "---\ntitle: Imported and short\nstatus: published\n---\n![](/media/uploads/x.png)\n")
+    assert run_import(path.parent).code == 0
+    page = BeautifulSoup(admin_client.get(CHANGELIST, {"seo": "attention"}).content, "lxml")
+    row = page.select_one("#result_list tbody tr")
+    assert row.select_one("th a").get_text() == "Imported and short"
+    assert row.select_one("td.field-seo span")["title"].count("\n") == 4  # description, alt, words, topic, tags

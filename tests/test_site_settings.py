@@ -124,3 +124,10 @@ def test_a_process_local_cache_expires_for_the_other_worker_processes(monkeypatc
     models.current()
     shared = not isinstance(caches["default"], models.LocMemCache)
     assert stored[CACHE_KEY] == (None if shared else models.LOCAL_CACHE_SECONDS)
+
+
+def test_the_admin_header_uses_the_site_name(admin_client):
+    SiteSettings.objects.create(site_name="Calm Practice")
+    page = BeautifulSoup(admin_client.get("/admin/").content, "lxml")
+    assert page.select_one("#site-name").get_text(strip=True) == "Calm Practice"
+    assert page.title.get_text().endswith("Calm Practice")
