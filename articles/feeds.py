@@ -5,6 +5,7 @@ summary, the author's name (never an e-mail address), topic and tags as categori
 survives a change of slug or title, and its updated date.
 """
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -62,9 +63,11 @@ class LatestArticlesFeed(Feed):
             .select_related("topic", "author")
             .prefetch_related("tags")[:FEED_LENGTH]
         )
+        home = source.url("/")
         for article in articles:  # absolute addresses need the request, which item_* methods do not get
             article.feed_url = source.url(article.get_absolute_url())
-            article.feed_id = _tag_uri(source.url("/"), article)
+            article.feed_id = _tag_uri(home, article)
+            article.feed_content = _absolute_links(article.body_html, home)
         return articles
 
     def title(self, source: FeedSource) -> str:
@@ -112,7 +115,7 @@ class LatestArticlesFeed(Feed):
         return ([article.topic.name] if article.topic else []) + [tag.name for tag in article.tags.all()]
 
     def item_extra_kwargs(self, article):
-        return {"content": article.body_html}
+        return {"content": article.feed_content}
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
@@ -151,6 +154,14 @@ class TopicFeed(TermFeed):
 class TagFeed(TermFeed):
     term_model = Tag
     title_format = "Articles tagged {name}"
+
+
+_SITE_PATH_RE = re.compile(r'(\s(?:href|src)=")/(?!/)')
+
+
+def _absolute_links(body_html: str, home_url: str) -> str:
+    """Links and images of our own (/articles/…, /media/…) as full addresses: a feed is read far from the site."""
+    return _SITE_PATH_RE.sub(lambda m: f"{m.group(1)}{home_url.rstrip('/')}/", body_html)
 
 
 def _tag_uri(home_url: str, article) -> str:

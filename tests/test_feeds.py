@@ -109,3 +109,19 @@ def test_topic_and_tag_pages_also_link_their_own_feed(client, make_article):
         hrefs = [link["href"] for link in page.select("head link[rel=alternate]")]
         assert f"{url}feed/" in hrefs
         assert client.get(f"{url}feed/").status_code == 200
+
+
+def test_links_and_images_of_ours_are_full_addresses_in_feeds(client, make_article):
+    other = make_article(title="Other piece")
+    make_article(
+        title="Linking",
+        body=f"See [the other]({other.get_absolute_url()}) and ![A chair](/media/uploads/chair.png) "
+        "and [elsewhere](https://example.com/x) and [a note](#notes).",
+    )
+    for url in ("/feed/", "/feed/atom/"):
+        parse(client, url)
+        # The feed as sent (feedparser would resolve relative addresses itself; not every reader does).
+        raw = client.get(url).content.decode()
+        assert f'href="http://testserver{other.get_absolute_url()}"' in raw
+        assert 'src="http://testserver/media/uploads/chair.png"' in raw
+        assert 'href="https://example.com/x"' in raw
