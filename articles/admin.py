@@ -2,11 +2,12 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.utils import formats, timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from markdownx.admin import MarkdownxModelAdmin
 
 from images.alt_text import images_without_alt
 
+from . import seo_checklist
 from .forms import LocalDateTimeField
 from .models import Article, DeletedImport, Tag, Topic
 
@@ -28,14 +29,28 @@ class StateFilter(admin.SimpleListFilter):
         }.get(self.value(), queryset.all)()
 
 
+class SeoFilter(admin.SimpleListFilter):
+    title = "SEO checklist"
+    parameter_name = "seo"
+
+    def lookups(self, request, model_admin):
+        return [("attention", "Needs attention"), ("ok", "All done")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in {"attention", "ok"}:
+            return queryset
+        ids = seo_checklist.needs_attention_ids(queryset)
+        return queryset.filter(pk__in=ids) if self.value() == "attention" else queryset.exclude(pk__in=ids)
+
+
 @admin.register(Article)
 class ArticleAdmin(MarkdownxModelAdmin):
-    list_display = ["title", "state", "publication", "updated_at", "topic"]
-    list_filter = [StateFilter, "topic", "tags"]
+    list_display = ["title", "state", "publication", "updated_at", "topic", "seo"]
+    list_filter = [StateFilter, SeoFilter, "topic", "tags"]
     search_fields = ["title", "body"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["tags", "topic", "author", "featured_image"]
-    readonly_fields = ["created_at", "updated_at", "import_source", "images_without_alt_text"]
+    readonly_fields = ["created_at", "updated_at", "import_source", "images_without_alt_text", "seo_checklist"]
     list_select_related = ["topic"]
     actions = ["publish", "unpublish"]
 
@@ -46,6 +61,7 @@ class ArticleAdmin(MarkdownxModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "body", "images_without_alt_text", "summary", "featured_image"]}),
         ("Publishing", {"fields": ["status", "published_at", "author", "topic", "tags"]}),
+        ("SEO checklist", {"fields": ["seo_checklist"]}),
         ("Search engines", {"fields": ["meta_description", "canonical_url"], "classes": ["collapse"]}),
         ("History", {"fields": ["created_at", "updated_at", "import_source"], "classes": ["collapse"]}),
     ]
@@ -68,6 +84,33 @@ class ArticleAdmin(MarkdownxModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return SafeDateChangeList
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        # One checklist context for the page (three queries), not a query per row.
+        articles = list(changelist.result_list)
+        context = seo_checklist.Context.for_articles(articles)
+        for article in articles:
+            article.seo_issues = seo_checklist.check(article, context)
+        return changelist
+
+    @admin.display(description="SEO")
+    def seo(self, article):
+        issues = getattr(article, "seo_issues", [])
+        if not issues:
+            return "✓ Done"
+        return format_html('<span title="{}">{} to fix</span>', "\n".join(i.message for i in issues), len(issues))
+
+    @admin.display(description="Checklist")
+    def seo_checklist(self, article):
+        """From the saved article: save to see the effect of a change."""
+        if article is None or article.pk is None:
+            return "Save the article to see its checklist."
+        saved = Article.objects.get(pk=article.pk)
+        issues = seo_checklist.check(saved, seo_checklist.Context.for_articles([saved]))
+        if not issues:
+            return "Nothing to fix."
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((i.message,) for i in issues)))
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -6,4 +6,6 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import checks, search  # noqa: F401  (registers the system checks)
+
+        search.connect_signals()

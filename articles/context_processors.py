@@ -1,9 +1,20 @@
 from django.conf import settings
 from django.utils import translation
 
+from site_settings.models import current as current_settings
+
+from . import seo
+
 
 def site(request):
-    return {"site_name": settings.SITE_NAME, "html_lang": html_lang(), "og_locale": og_locale()}
+    values = current_settings()  # the admin's site settings over the environment's defaults (cached)
+    return {
+        "site_name": values.site_name,
+        "site_settings": values,
+        "default_social_image": seo.default_social_image(request),
+        "html_lang": html_lang(),
+        "og_locale": og_locale(),
+    }
 
 
 def og_locale() -> str:

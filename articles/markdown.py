@@ -270,7 +270,7 @@ def _text_token(content: str, level: int) -> Token:
 # change form, where the editor's preview shows the body. A heading id never takes one.
 PAGE_IDS = frozenset(
     {
-        "main",
+        "main", "site-search", "toc-heading", "related-heading",
         # django.contrib.admin's layout
         "branding", "container", "content", "content-main", "content-related", "content-start", "footer",
         "header", "logout-form", "nav-filter", "nav-sidebar", "site-name", "toggle-nav-sidebar", "user-tools",

@@ -4,6 +4,7 @@ import unicodedata
 from datetime import UTC
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
@@ -173,6 +174,19 @@ class ArticleQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
+
+    def update(self, **kwargs):
+        """A bulk update of what search reads (admin actions, render_articles) re-indexes those articles."""
+        from . import search
+
+        ids = list(self.values_list("pk", flat=True)) if SEARCHED_FIELDS & kwargs.keys() else []
+        rows = super().update(**kwargs)
+        search.index_articles(ids)
+        return rows
+
+
+# Article fields the search index is made from (with topic and tag names): see articles/search.py.
+SEARCHED_FIELDS = {"title", "excerpt", "body_html", "topic", "topic_id"}
 
 
 class Article(models.Model):
@@ -390,6 +404,22 @@ class Article(models.Model):
         """Derive the stored HTML and excerpt from the editable fields."""
         self.body_html = render_markdown(self.body)
         self.excerpt = " ".join(self.summary.split()) or first_paragraph_text(self.body_html)
+
+
+class SearchEntry(models.Model):
+    """The text search reads for one article, kept in step by articles/search.py (plain text, no Markdown)."""
+
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.CASCADE, related_name="search_entry", editable=False
+    )
+    title = models.TextField()
+    summary = models.TextField()
+    tags = models.TextField(help_text="The topic and tag names.")
+    body = models.TextField()
+    vector = SearchVectorField(null=True)  # PostgreSQL only; SQLite searches its FTS5 table instead
+
+    def __str__(self):
+        return self.title
 
 
 class DeletedImport(models.Model):

@@ -12,11 +12,13 @@ from datetime import UTC, timedelta
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from images.markup import SocialImage, social_image
 from images.references import references_in
+from site_settings.models import current as current_settings
 
 from .text import collapse_whitespace, truncate_words_at
 
@@ -33,7 +35,7 @@ _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u
 
 
 def site_name() -> str:
-    return settings.SITE_NAME
+    return current_settings().site_name
 
 
 def has_own_name() -> bool:
@@ -47,7 +49,7 @@ def from_site(phrase: str) -> str:
 
 
 def site_description() -> str:
-    return settings.SITE_DESCRIPTION or from_site("The latest articles")
+    return current_settings().default_description or from_site("The latest articles")
 
 
 def short_description(text: str) -> str:
@@ -61,6 +63,8 @@ def absolute_url(request, path: str) -> str:
     From SITE_URL when it is set (production requires it), so the request's Host header has
     no say in them; else, for local use, from the request.
     """
+    if path.startswith(("https://", "http://")):  # already absolute (an image elsewhere)
+        return path
     if settings.SITE_URL:
         return settings.SITE_URL + path if path.startswith("/") else f"{settings.SITE_URL}/{path}"
     return request.build_absolute_uri(path)
@@ -169,24 +173,41 @@ def _iso(value) -> str | None:
 
 def article_image(request, article) -> SocialImage | None:
     """The picture link previews and JSON-LD show for an article: its featured image, else the first
-    library image of its body, else the site's default social image (DEFAULT_SOCIAL_IMAGE), else none.
+    library image of its body, else the site's default social image.
     The featured image must be loaded with the article (select_related): nothing here queries."""
-    image = None
     if article.featured_image_id:
         featured = article.featured_image
         image = social_image(featured.ref, featured.alt_text)
     elif refs := references_in(article.body):
         image = social_image(refs[0])
-    elif settings.DEFAULT_SOCIAL_IMAGE:
-        image = SocialImage(static(settings.DEFAULT_SOCIAL_IMAGE), 0, 0)
+    else:
+        return default_social_image(request)
     if image is None:
         return None
     url = image.url if "//" in image.url else absolute_url(request, image.url)
     return SocialImage(url, image.width, image.height, image.alt)
 
 
-def article_json_ld(article, canonical_url: str, image: SocialImage | None = None) -> dict:
-    organisation = {"@type": "Organization", "name": site_name()}
+def default_social_image(request) -> SocialImage | None:
+    """Pages without their own picture: the site settings' address, else DEFAULT_SOCIAL_IMAGE (a static file)."""
+    if address := current_settings().social_image:
+        return SocialImage(absolute_url(request, address), 0, 0)
+    if settings.DEFAULT_SOCIAL_IMAGE:
+        return SocialImage(absolute_url(request, static(settings.DEFAULT_SOCIAL_IMAGE)), 0, 0)
+    return None
+
+
+def publisher_json_ld(request=None) -> dict:
+    """The Organization behind the site (site settings: publisher name and logo)."""
+    values = current_settings()
+    data = {"@type": "Organization", "name": values.publisher_name or site_name()}
+    if values.publisher_logo:
+        data["logo"] = {"@type": "ImageObject", "url": absolute_url(request, values.publisher_logo)}
+    return data
+
+
+def article_json_ld(article, canonical_url: str, image: SocialImage | None = None, request=None) -> dict:
+    organisation = publisher_json_ld(request)
     name = author_name(article)
     data = {
         "@context": "https://schema.org",
@@ -221,4 +242,30 @@ def website_json_ld(home_url: str) -> dict:
         "name": site_name(),
         "description": short_description(site_description()),
         "url": home_url,
+        # Lets search engines offer a search box for this site that lands on our /search/.
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": _search_template(home_url)},
+            "query-input": "required name=search_term_string",
+        },
+    }
+
+
+def _search_template(home_url: str) -> str:
+    return f"{home_url.rstrip('/')}{reverse('articles:search')}?q={{search_term_string}}"
+
+
+def breadcrumbs_json_ld(request, article) -> dict:
+    """Home › topic › article, as search engines show a result's path."""
+    trail = [(site_name(), "/")]
+    if article.topic_id:
+        trail.append((article.topic.name, article.topic.get_absolute_url()))
+    trail.append((article.title, article.get_absolute_url()))
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": name, "item": absolute_url(request, path)}
+            for n, (name, path) in enumerate(trail, 1)
+        ],
     }

@@ -4,7 +4,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
-from . import seo
+from . import reading, search, seo
 from .models import Article, Tag, Topic
 
 PAGE_SIZE = 10
@@ -137,14 +137,17 @@ class ArticleDetailView(PublicArticlesMixin, DetailView):
             description=article.description,
             canonical_url=canonical_url,
             og_type="article",
-            json_ld=seo.article_json_ld(article, canonical_url, image),
+            json_ld=seo.article_json_ld(article, canonical_url, image, self.request),
             noindex=is_preview,
             image=image,
         )
+        tags = list(article.tags.all())
         return super().get_context_data(
             is_preview=is_preview,
             seo=meta,
-            tags=list(article.tags.all()),
+            breadcrumbs_json_ld=seo.json_ld_html(seo.breadcrumbs_json_ld(self.request, article)),
+            **reading.reader_context(article, tags),
+            tags=tags,
             author_name=seo.author_name(article),
             date_modified=modified,
             published_iso=seo.iso_datetime(article.published_at),
@@ -161,3 +164,22 @@ class ArticleDetailView(PublicArticlesMixin, DetailView):
             add_never_cache_headers(response)
             response["X-Robots-Tag"] = "noindex, nofollow"
         return response
+
+
+class SearchView(ListView):
+    """Ranked public articles for ?q=, with highlighted snippets; never indexed by search engines."""
+
+    template_name = "articles/search.html"
+    context_object_name = "hits"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        self.query = " ".join(self.request.GET.get("q", "").split())
+        return search.search(self.query)
+
+    def get_context_data(self, **kwargs):
+        title = f"Search results for “{self.query}”" if self.query else "Search"
+        meta = seo.PageMeta(
+            title=seo.short_description(title), description=seo.from_site("Search the articles"), noindex=True
+        )
+        return super().get_context_data(query=self.query, searched=bool(search.terms(self.query)), seo=meta, **kwargs)

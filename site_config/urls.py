@@ -1,14 +1,15 @@
-from django.conf import settings
 from django.contrib import admin
 from django.http import HttpResponsePermanentRedirect
 from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.utils.functional import lazy
 
-from articles import editor_views, uploads
+from articles import editor_views, sitemaps, uploads
 from images import media as image_media
+from site_settings.models import current as current_settings
 
-admin.site.site_header = settings.SITE_NAME
-admin.site.site_title = settings.SITE_NAME
+# The site settings' name (admin → Site settings), read afresh each time a page is drawn.
+admin.site.site_header = admin.site.site_title = lazy(lambda: current_settings().site_name, str)()
 
 
 def favicon(request):
@@ -19,6 +20,9 @@ def favicon(request):
 urlpatterns = [
     # Browsers and the admin ask for /favicon.ico whatever the page links.
     path("favicon.ico", favicon),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap, name="sitemap-section"),
     path("admin/", admin.site.urls),
     # Same names as markdownx.urls, so its widget finds them.
     path("markdownx/markdownify/", editor_views.PreviewView.as_view(), name="markdownx_markdownify"),

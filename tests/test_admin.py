@@ -22,7 +22,7 @@ def test_changelist_shows_columns_and_filters(admin_client, make_article):
     for column in ("column-state", "column-publication", "column-updated_at", "column-topic"):
         assert column in page
     filters = [spec.title for spec in response.context["cl"].filter_specs]
-    assert filters == ["status", "topic", "tags"]
+    assert filters == ["status", "SEO checklist", "topic", "tags"]
 
 
 def test_changelist_search_finds_words_in_the_body(admin_client, make_article):

@@ -276,7 +276,7 @@ def test_json_ld_is_valid_and_describes_the_article(client):
 
     parsed = page(client.get(article.get_absolute_url()))
 
-    assert len(parsed.json_ld) == 1
+    assert len(parsed.json_ld) == 2  # the article, then its breadcrumbs (tests/test_reading_aids.py)
     data = json.loads(parsed.json_ld[0])
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "BlogPosting"
@@ -298,7 +298,8 @@ def test_json_ld_cannot_break_out_of_its_script_element(client):
 
     assert data["headline"] == "Tricky </script><script>alert(1)</script> & <!-- title"
     assert "<script>alert(1)" not in html
-    assert html.count("<script") == 1  # only the JSON-LD itself
+    assert html.count("<script") == 2  # only the JSON-LD itself: the article and its breadcrumbs
+    assert json.loads(Page(html).json_ld[1])["itemListElement"][-1]["name"] == data["headline"]
 
 
 def set_dates(article, **dates):
@@ -363,7 +364,8 @@ def test_detail_query_count_is_bounded(client, django_assert_max_num_queries):
     article = make_article("Tagged a lot", topic=Topic.objects.create(name="Work"))
     article.tags.add(*(Tag.objects.create(name=f"Tag {n}") for n in range(8)))
 
-    with django_assert_max_num_queries(2):  # the article with topic and author, its tags
+    # the article with topic and author, its tags, then previous, next and related (articles/reading.py)
+    with django_assert_max_num_queries(5):
         client.get(article.get_absolute_url())
 
 

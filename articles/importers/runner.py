@@ -12,6 +12,7 @@ from django.db import DatabaseError, transaction
 
 from images.importing import MediaFolder
 
+from .. import search
 from . import markdown_files, scraped_text
 from .decoding import decode_text
 from .records import ArticleRecord, Skipped, SourceError
@@ -88,6 +89,7 @@ class _Batches:
     def tick(self):
         self._count += 1
         if self._count >= self.size:
+            search.flush()  # index this batch's articles (tags included) in the transaction that commits them
             self._atomic.__exit__(None, None, None)
             self._begin()
 
@@ -140,7 +142,8 @@ class Importer:
             status=self.status, overwrite=self.overwrite, restore_deleted=self.restore_deleted, media=self._media
         )
         items = 0
-        with _Batches(BATCH_SIZE) as batch:
+        # Articles are indexed for search a batch at a time, after their tags are written (not per save).
+        with search.deferred(), _Batches(BATCH_SIZE) as batch:
             for done, source in enumerate(sources, 1):
                 if isinstance(source, SourceError):
                     report.fail(source)

@@ -49,11 +49,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.sites",
     "django.contrib.redirects",
+    # SearchVectorField and full-text search on PostgreSQL (articles/search.py); harmless on SQLite.
+    "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "markdownx",
     "articles",
     "images",
+    "site_settings",
 ]
 
 MIDDLEWARE = [

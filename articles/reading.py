@@ -1,0 +1,85 @@
+"""What a reader gets around an article: reading time, contents, previous and next, related articles.
+
+Everything comes from public articles only (Article.objects.published()) and takes a fixed number
+of queries whatever the article: none for reading time and contents (the stored HTML), one each for
+previous, next and related.
+"""
+
+import math
+import re
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+
+from .models import Article
+from .text import strip_tags
+
+WORDS_PER_MINUTE = 230  # adult silent reading of non-fiction, Brysbaert (2019)
+TOC_MIN_HEADINGS = 3
+RELATED_COUNT = 3
+_HEADING_RE = re.compile(r'<h([23])\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.DOTALL)
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def word_count(body_html: str) -> int:
+    return len(strip_tags(_TAG_RE.sub(" ", body_html)).split())
+
+
+def reading_minutes(body_html: str) -> int:
+    """Whole minutes to read, at least one."""
+    return max(1, math.ceil(word_count(body_html) / WORDS_PER_MINUTE))
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 2 or 3
+    id: str
+    text: str
+
+
+def table_of_contents(body_html: str) -> list[Heading]:
+    """The body's second- and third-level headings, by the ids the renderer gave them; empty under three."""
+    headings = [
+        Heading(int(level), anchor, strip_tags(inner))
+        for level, anchor, inner in _HEADING_RE.findall(body_html)
+        if strip_tags(inner)
+    ]
+    return headings if len(headings) >= TOC_MIN_HEADINGS else []
+
+
+def neighbours(article: Article) -> tuple[Article | None, Article | None]:
+    """The public articles published just before and just after this one (same order as the lists)."""
+    if not article.is_public:
+        return None, None
+    public = Article.objects.published().only("title", "slug", "published_at")
+    at, pk = article.published_at, article.pk
+    older = public.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk)).order_by("-published_at", "-pk")
+    newer = public.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk)).order_by("published_at", "pk")
+    return older.first(), newer.first()
+
+
+def related(article: Article, tag_ids: list[int], count: int = RELATED_COUNT) -> list[Article]:
+    """Public articles sharing most tags and the topic with this one, then the most recent."""
+    score = Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
+    same_topic = Case(When(topic_id=article.topic_id, then=Value(1)), default=Value(0), output_field=IntegerField())
+    if article.topic_id is None:
+        same_topic = Value(0, output_field=IntegerField())
+    return list(
+        Article.objects.published()
+        .exclude(pk=article.pk)
+        .only("title", "slug", "published_at", "excerpt", "topic_id")
+        .annotate(shared=score + same_topic)
+        .order_by("-shared", "-published_at", "-pk")[:count]
+    )
+
+
+def reader_context(article: Article, tags: list) -> dict:
+    """The reading aids an article page shows (previous, next and related only around a public article)."""
+    previous, next_ = neighbours(article)
+    return {
+        "reading_minutes": reading_minutes(article.body_html),
+        "toc": table_of_contents(article.body_html),
+        "previous_article": previous,
+        "next_article": next_,
+        "related_articles": related(article, [tag.pk for tag in tags]) if article.is_public else [],
+    }
