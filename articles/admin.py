@@ -4,8 +4,10 @@ from django.contrib.admin.views.main import ChangeList
 from django.utils import formats, timezone
 from markdownx.admin import MarkdownxModelAdmin
 
+from . import workflow
+from .editorial_admin import EditorialAdminMixin
 from .forms import LocalDateTimeField
-from .models import Article, DeletedImport, Tag, Topic
+from .models import Article, DeletedImport, Revision, Tag, Topic
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -15,36 +17,43 @@ class StateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
+        return [
+            ("draft", "Draft"),
+            ("review", "Ready for review"),
+            ("scheduled", "Scheduled"),
+            ("published", "Published"),
+        ]
 
     def queryset(self, request, queryset):
         return {
             "draft": queryset.drafts,
+            "review": queryset.ready_for_review,
             "scheduled": queryset.scheduled,
             "published": queryset.published,
         }.get(self.value(), queryset.all)()
 
 
 @admin.register(Article)
-class ArticleAdmin(MarkdownxModelAdmin):
+class ArticleAdmin(EditorialAdminMixin, MarkdownxModelAdmin):
     list_display = ["title", "state", "publication", "updated_at", "topic"]
     list_filter = [StateFilter, "topic", "tags"]
     search_fields = ["title", "body"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["tags", "topic", "author"]
-    readonly_fields = ["created_at", "updated_at", "import_source"]
+    readonly_fields = ["created_at", "updated_at", "import_source", "incoming_redirects"]
     list_select_related = ["topic"]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "delete_selected"]
 
     class Media:
         # Shows a refused image upload's message beside the editor instead of markdownx's "Invalid response".
-        js = ["articles/editor_uploads.js"]
+        js = ["articles/editor_uploads.js", "articles/autosave.js"]
 
     fieldsets = [
         (None, {"fields": ["title", "slug", "body", "summary"]}),
         ("Publishing", {"fields": ["status", "published_at", "author", "topic", "tags"]}),
         ("Search engines", {"fields": ["meta_description", "canonical_url"], "classes": ["collapse"]}),
         ("History", {"fields": ["created_at", "updated_at", "import_source"], "classes": ["collapse"]}),
+        ("Old addresses", {"fields": ["incoming_redirects"], "classes": ["collapse"]}),
     ]
 
     @admin.display(description="Status", ordering="status")
@@ -73,7 +82,7 @@ class ArticleAdmin(MarkdownxModelAdmin):
             obj.author = request.user
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Publish selected articles now (or at their scheduled time)", permissions=["change"])
+    @admin.action(description="Publish selected articles now (or at their scheduled time)", permissions=["publish"])
     def publish(self, request, queryset):
         now, count, kept = timezone.now(), 0, []
         waiting = [a for a in queryset.filter(status=Article.Status.PUBLISHED) if not a.is_public]
@@ -81,6 +90,7 @@ class ArticleAdmin(MarkdownxModelAdmin):
             if article.publish(now):
                 kept.append(article)
             article.save()
+            workflow.after_save(article, user=request.user, source=Revision.Source.ACTION)
             count += 1
         message = f"Published {count} article(s)."
         if kept:
@@ -89,12 +99,13 @@ class ArticleAdmin(MarkdownxModelAdmin):
             message += f" Already scheduled, unchanged: {_list_with_times(waiting)}."
         self.message_user(request, message, messages.SUCCESS)
 
-    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
+    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
         count = 0
         for article in queryset.filter(status=Article.Status.PUBLISHED):
             article.status = Article.Status.DRAFT
             article.save()
+            workflow.after_save(article, user=request.user, source=Revision.Source.ACTION)
             count += 1
         self.message_user(request, f"Moved {count} article(s) back to draft.", messages.SUCCESS)
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("topics/", views.TopicListView.as_view(), name="topics"),
     re_path(r"^topics/(?P<slug>[-\w]+)/$", views.TopicArticleListView.as_view(), name="topic"),
     re_path(r"^tags/(?P<slug>[-\w]+)/$", views.TagArticleListView.as_view(), name="tag"),
+    path("preview/<str:token>/", views.SharedPreviewView.as_view(), name="shared_preview"),
 ]

@@ -40,6 +40,7 @@ REDIRECT_KEYS = ("redirect_from", "aliases")
 
 STATUS_WORDS = {
     "draft": "draft",
+    "review": "review",  # "Ready for review", as exported
     "published": "published",
     "publish": "published",
     "public": "published",
