@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from difflib import SequenceMatcher
 
 from django.utils import formats, timezone
@@ -47,8 +47,8 @@ def snapshot(article: Article) -> dict:
         "summary": article.summary,
         "body": article.body,
         "status": article.status,
-        "published_at": article.published_at.isoformat() if article.published_at else None,
-        "updated_at": article.updated_at.isoformat() if article.updated_at else None,
+        "published_at": article.published_at.astimezone(UTC).isoformat() if article.published_at else None,
+        "updated_at": article.updated_at.astimezone(UTC).isoformat() if article.updated_at else None,
         "topic": {"id": article.topic_id, "name": article.topic.name} if article.topic_id else None,
         "tags": [{"id": pk, "name": name} for pk, name in tags],
         "author": {"id": article.author_id, "name": article.author.get_username()} if article.author_id else None,

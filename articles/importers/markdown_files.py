@@ -40,12 +40,12 @@ REDIRECT_KEYS = ("redirect_from", "aliases")
 
 STATUS_WORDS = {
     "draft": "draft",
-    "review": "review",  # "Ready for review", as exported
     "published": "published",
     "publish": "published",
     "public": "published",
     # A future date is what schedules an article; the status itself is "published".
     "scheduled": "published",
+    "review": "review",  # "Ready for review", as exported
 }
 DATE_FORMS = "a date like 2024-05-01, or a date and time like 2024-05-01T09:30:00 or 2024-05-01T09:30:00+02:00"
 
