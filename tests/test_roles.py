@@ -1,13 +1,18 @@
 """Editors and Publishers: what each may do in the admin, enforced on the server on every path
 (add and change forms, list actions, direct POSTs). Every refused path changes nothing."""
 
+import io
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from articles.models import Article, Revision
 
@@ -218,3 +223,19 @@ def test_publishers_filter_the_list_by_ready_for_review(as_publisher, make_artic
     response = as_publisher.get(CHANGELIST, {"state": "review"})
     assert [a.title for a in response.context["cl"].result_list] == ["Waiting"]
     assert "Ready for review" in response.content.decode()
+
+
+def test_an_editor_uploads_images_in_the_editor(as_editor):
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 10), "white").save(buffer, "PNG")
+    image = SimpleUploadedFile("photo.png", buffer.getvalue(), "image/png")
+    response = as_editor.post("/markdownx/upload/", {"image": image}, headers={"x-requested-with": "XMLHttpRequest"})
+    assert response.status_code == 200 and response.json()["image_code"].startswith("![](/media/uploads/")
+
+
+def test_a_ready_for_review_article_survives_an_export_and_import(make_article, tmp_path, run_import):
+    make_article(title="Waiting", slug="waiting", status=Article.Status.REVIEW)
+    call_command("export_articles", str(tmp_path), stdout=StringIO())
+    Article.objects.all().delete()
+    assert run_import(tmp_path / "waiting.md").code == 0
+    assert Article.objects.get().status == Article.Status.REVIEW

@@ -113,3 +113,18 @@ def test_a_trashed_imported_article_is_skipped_by_the_next_import(run_import, wr
     assert "deleted here" in result.out
     article.refresh_from_db()
     assert article.trashed_at is not None and article.title == "Imported"
+
+
+def test_the_delete_page_says_the_article_goes_to_the_trash(as_publisher, make_article):
+    article = make_article(title="Unsure")
+    html = as_publisher.get(reverse("admin:articles_article_delete", args=[article.pk])).content.decode()
+    assert "Move “Unsure” to the trash?" in html and 'value="Move to the trash"' in html
+    assert "related items will be deleted" not in html
+
+
+def test_an_export_leaves_the_trash_out(make_article, tmp_path):
+    make_article(title="Kept", slug="kept")
+    gone = make_article(title="Deleted", slug="deleted")
+    Article.objects.filter(pk=gone.pk).update(trashed_at=timezone.now())
+    call_command("export_articles", str(tmp_path), stdout=StringIO())
+    assert sorted(path.name for path in tmp_path.glob("*.md")) == ["kept.md"]
