@@ -155,7 +155,13 @@ class EditorialAdminMixin:
         restored_pk = form.cleaned_data.get("restored_from")
         restored = Revision.objects.filter(article=form.instance, pk=restored_pk).first() if restored_pk else None
         source = Revision.Source.RESTORE if restored else Revision.Source.ADMIN
-        workflow.after_save(form.instance, user=request.user, source=source, restored_from=restored)
+        if form.instance.trashed_at is not None:
+            messages.warning(
+                request,
+                f"“{form.instance}” was moved to the trash while you were editing it. Your changes are saved in it; "
+                "a Publisher can restore it from the trash.",
+            )
+        workflow.after_save(form.instance, user=request.user, source=source, restored_from=restored, created=not change)
 
     @admin.display(description="Old addresses that lead here")
     def incoming_redirects(self, article):
@@ -177,6 +183,14 @@ class EditorialAdminMixin:
 
     def get_queryset(self, request):
         return super().get_queryset(request).not_trashed()
+
+    def get_object(self, request, object_id, from_field=None):
+        article = super().get_object(request, object_id, from_field)
+        match = request.resolver_match
+        if article is None and request.method == "POST" and match and match.url_name == "articles_article_change":
+            # Moved to the trash while someone was editing it: their save goes into it, and comes back with it.
+            article = Article.objects.trashed().filter(pk=object_id).first() if str(object_id).isdigit() else None
+        return article
 
     def delete_model(self, request, obj):
         trash.move_to_trash([obj], user=request.user)

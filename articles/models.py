@@ -473,3 +473,7 @@ class TrashedArticle(Article):
         proxy = True
         verbose_name = "article in the trash"
         verbose_name_plural = "trash"
+
+
+# Deleting through the proxy (the Trash admin) sends signals with the proxy as sender.
+post_delete.connect(remember_deleted_import, sender=TrashedArticle)

@@ -38,9 +38,10 @@ FIELDS = {
 UNCOMPARED = ("updated_at",)
 
 
-def snapshot(article: Article) -> dict:
-    """Everything an editor can change, as stored now (tags read from the database)."""
-    tags = sorted(article.tags.values_list("pk", "name"), key=lambda tag: tag[1].casefold()) if article.pk else []
+def snapshot(article: Article, tags=None) -> dict:
+    """Everything an editor can change, as stored now; `tags` saves reading them when the caller just set them."""
+    pairs = [(tag.pk, tag.name) for tag in tags] if tags is not None else article.tags.values_list("pk", "name")
+    tags = sorted(pairs, key=lambda tag: tag[1].casefold()) if article.pk else []
     return {
         "title": article.title,
         "slug": article.slug,
@@ -62,15 +63,18 @@ def content_hash(content: dict) -> str:
     return hashlib.sha256(json.dumps(compared, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def record_revision(article: Article, *, user=None, source: str, restored_from: Revision | None = None):
+def record_revision(
+    article: Article, *, user=None, source: str, restored_from: Revision | None = None, created=False, tags=None
+):
     """Record the article as saved now; returns the revision, or None when nothing changed since the last one.
 
     The one way a revision is made: the admin, a restore, list actions and the import writer all call this
-    (through articles.workflow.after_save), after the article and its tags are saved.
+    (through articles.workflow.after_save), after the article and its tags are saved. `created` (a new
+    article has no revision to compare with) and `tags` (as just saved) only save queries.
     """
-    content = snapshot(article)
+    content = snapshot(article, tags)
     digest = content_hash(content)
-    latest = latest_revision(article)
+    latest = None if created else latest_revision(article)
     if latest is not None and latest.content_hash == digest:
         return None
     if user is not None and not user.is_authenticated:

@@ -39,13 +39,18 @@ def refusals(user, before: Article | None, after: Article) -> list[str]:
     return problems
 
 
-def after_save(article: Article, *, user=None, source: str, restored_from: Revision | None = None):
+def after_save(
+    article: Article, *, user=None, source: str, restored_from: Revision | None = None, created=False, tags=None
+):
     """What follows every save of an article's content: its old public address redirects to the new one,
-    and a revision is recorded. Call it after the article and its tags are saved."""
+    and a revision is recorded. Call it after the article and its tags are saved (see record_revision for
+    `created` and `tags`)."""
     old_slug = getattr(article, "_public_slug", "")
     if old_slug and old_slug != article.slug:
         redirects.redirect_old_address(old_slug, article)
     if article.is_public:
         redirects.claim_address(article)
     article._public_slug = article.slug if article.is_public else ""
-    return revisions.record_revision(article, user=user, source=source, restored_from=restored_from)
+    return revisions.record_revision(
+        article, user=user, source=source, restored_from=restored_from, created=created, tags=tags
+    )

@@ -6,10 +6,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Tag, Topic
+from articles.models import Article, DeletedImport, Tag, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +129,30 @@ def test_an_export_leaves_the_trash_out(make_article, tmp_path):
     Article.objects.filter(pk=gone.pk).update(trashed_at=timezone.now())
     call_command("export_articles", str(tmp_path), stdout=StringIO())
     assert sorted(path.name for path in tmp_path.glob("*.md")) == ["kept.md"]
+
+
+def test_deleting_for_good_from_the_trash_admin_remembers_a_deleted_import(as_publisher, run_import, write):
+    run_import(write("page.md", "---\ntitle: Imported\n---\nBody.\n"))
+    article = Article.objects.get()
+    Article.objects.filter(pk=article.pk).update(trashed_at=timezone.now())
+    response = as_publisher.post(TRASH, {"action": "delete_selected", "_selected_action": [article.pk], "post": "yes"})
+    assert response.status_code == 302
+    assert not Article.objects.exists()
+    assert list(DeletedImport.objects.values_list("title", flat=True)) == ["Imported"]
+
+
+def test_an_edit_saved_after_the_article_went_to_the_trash_is_kept_in_it(
+    group_editor, as_publisher, make_article, open_form
+):
+    article = make_article(title="Being edited", body="Before.")
+    client = Client()
+    client.force_login(group_editor)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    form = open_form(client, url)
+    as_publisher.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
+    form["body"] = ["An hour of work."]
+    response = client.post(url, form, follow=True)
+    assert "was moved to the trash while you were editing it" in response.content.decode()
+    article.refresh_from_db()
+    assert article.trashed_at is not None and article.body == "An hour of work."
+    assert article.revisions.first().content["body"] == "An hour of work."

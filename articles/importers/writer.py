@@ -239,7 +239,7 @@ class ArticleWriter:
         for old in record.redirect_from:
             self._redirect(old, article, notes)
         # As in the admin: a revision, and a redirect from the old address of a public article whose slug changed.
-        workflow.after_save(article, source=Revision.Source.IMPORT)
+        workflow.after_save(article, source=Revision.Source.IMPORT, created=created, tags=tags)
 
     def _remember(self, record: ArticleRecord, article: Article, fingerprint: str) -> None:
         self._known[record.import_key] = _Known(article.pk, fingerprint)
