@@ -294,13 +294,12 @@ class Article(models.Model):
     def from_db(cls, db, field_names, values, **kwargs):
         article = super().from_db(db, field_names, values, **kwargs)
         article._loaded_text = article._reader_text()
-        # The address the public knew when it was loaded: a new slug redirects from it (articles/workflow.py).
+        # The address it had when loaded, and whether it was public there: a new slug redirects (articles/workflow.py).
         loaded = article.__dict__  # never a deferred field: reading one would load it, and come back here
         published_at = loaded.get("published_at")
         public = loaded.get("status") == cls.Status.PUBLISHED and published_at and published_at <= timezone.now()
-        article._public_slug = (
-            loaded.get("slug", "") if public and "trashed_at" in loaded and not loaded["trashed_at"] else ""
-        )
+        article._loaded_slug = loaded.get("slug", "")
+        article._loaded_public = bool(public and "trashed_at" in loaded and not loaded["trashed_at"])
         return article
 
     @property

@@ -90,6 +90,24 @@ def latest_revision(article: Article) -> Revision | None:
     return Revision.objects.filter(article_id=article.pk).select_related("user").first()
 
 
+def was_public_at(article: Article, slug: str, now=None) -> bool:
+    """Whether the revisions show the article public at `slug` once: published there, and its time
+    came before the next revision (or has come, for the newest)."""
+    rows = list(
+        Revision.objects.filter(article_id=article.pk)
+        .order_by("pk")
+        .values_list("created_at", "content__slug", "content__status", "content__published_at")
+    )
+    if not rows:
+        return False
+    ends = [created_at for created_at, *_ in rows[1:]] + [now or timezone.now()]
+    for (_, was_slug, status, published_at), end in zip(rows, ends, strict=True):
+        public = status == Article.Status.PUBLISHED and published_at and datetime.fromisoformat(published_at) <= end
+        if was_slug == slug and public:
+            return True
+    return False
+
+
 def live_hash(article: Article) -> str:
     """The hash of what the article holds now: the revision with it is the one that is live."""
     return content_hash(snapshot(article))

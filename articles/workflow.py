@@ -45,12 +45,14 @@ def after_save(
     """What follows every save of an article's content: its old public address redirects to the new one,
     and a revision is recorded. Call it after the article and its tags are saved (see record_revision for
     `created` and `tags`)."""
-    old_slug = getattr(article, "_public_slug", "")
-    if old_slug and old_slug != article.slug:
+    old_slug = getattr(article, "_loaded_slug", "")
+    # Public there when loaded, or at some time before (unpublished, renamed, to be published again).
+    renamed = old_slug and old_slug != article.slug
+    if renamed and (getattr(article, "_loaded_public", False) or revisions.was_public_at(article, old_slug)):
         redirects.redirect_old_address(old_slug, article)
     if article.is_public:
         redirects.claim_address(article)
-    article._public_slug = article.slug if article.is_public else ""
+    article._loaded_slug, article._loaded_public = article.slug, article.is_public
     return revisions.record_revision(
         article, user=user, source=source, restored_from=restored_from, created=created, tags=tags
     )

@@ -1,10 +1,13 @@
 """URLs that never break: changing the slug of a published article (in the admin or by a re-import)
 redirects the old address (301) to the new one, with no chain and no loop."""
 
+from datetime import timedelta
+
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.redirects.models import Redirect
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
 
@@ -95,3 +98,26 @@ def test_the_change_form_lists_incoming_redirects_and_links_to_them(as_publisher
         link["href"], {"site": redirect.site_id, "old_path": "/articles/a-typo/", "new_path": "/articles/b/"}
     )
     assert response.status_code == 302 and redirects() == {"/articles/a-typo/": "/articles/b/"}
+
+
+def test_a_slug_public_once_redirects_even_if_renamed_while_unpublished(
+    as_publisher, browser_post, client, make_article
+):
+    article = make_article(slug="original")
+    browser_post(as_publisher, change_url(article), {"body": "Public here."})  # a revision while public
+    as_publisher.post(
+        reverse("admin:articles_article_changelist"), {"action": "unpublish", "_selected_action": [article.pk]}
+    )
+    rename(as_publisher, browser_post, article, "renamed")
+    assert redirects() == {"/articles/original/": "/articles/renamed/"}
+    as_publisher.logout()
+    assert client.get("/articles/original/").status_code == 404  # waits until the article is public again
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.PUBLISHED)
+    assert client.get("/articles/original/")["Location"] == "/articles/renamed/"
+
+
+def test_a_slug_only_ever_scheduled_gets_no_redirect(as_publisher, browser_post, make_article):
+    article = make_article(slug="planned", published_at=timezone.now() + timedelta(days=5))
+    browser_post(as_publisher, change_url(article), {"body": "Scheduled."})
+    rename(as_publisher, browser_post, article, "replanned")
+    assert redirects() == {}
