@@ -12,6 +12,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.redirects.models import Redirect
 from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.db.models.fields.json import KT
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -82,7 +83,7 @@ class ArticleAdminForm(forms.ModelForm):
             return
         earlier = Revision.objects.filter(article=self.instance, pk=opened).first() if opened.isdigit() else None
         if earlier is not None:
-            changed = [change.label for change in revisions.compare(earlier.content, latest.content)]
+            changed = revisions.changed_fields(earlier.content, latest.content)
             link = _admin_url("compare", self.instance.pk) + f"?a={earlier.pk}&b={latest.pk}"
         else:
             changed = []
@@ -251,9 +252,12 @@ class EditorialAdminMixin:
 
     def history_view(self, request, object_id, extra_context=None):
         article = self.get_object(request, unquote(object_id))
-        found = list(article.revisions.select_related("user")) if article else []
-        live = revisions.live_hash(article) if article else ""
-        rows = [{"revision": r, "who": _who(r), "is_live": r.content_hash == live} for r in found]
+        rows = []
+        if article is not None:  # else Django's history_view answers
+            live = revisions.live_hash(article)
+            # Titles only: a revision's content holds the whole body.
+            listed = article.revisions.select_related("user").defer("content").annotate(title=KT("content__title"))
+            rows = [{"revision": r, "who": _who(r), "is_live": r.content_hash == live} for r in listed]
         return super().history_view(request, object_id, {"revision_rows": rows, **(extra_context or {})})
 
     def revision_view(self, request, object_id, revision_id):

@@ -87,7 +87,8 @@ def record_revision(
 def latest_revision(article: Article) -> Revision | None:
     if article.pk is None:
         return None
-    return Revision.objects.filter(article_id=article.pk).select_related("user").first()
+    # Its content (the whole article) is read only when needed, e.g. to say what a conflicting save changed.
+    return Revision.objects.filter(article_id=article.pk).select_related("user").defer("content").first()
 
 
 def was_public_at(article: Article, slug: str, now=None) -> bool:
@@ -161,6 +162,11 @@ class FieldChange:
     segments: list[tuple[str, str]] | None = None  # the body: ("equal" | "delete" | "insert", text)
 
 
+def changed_fields(old: dict, new: dict) -> list[str]:
+    """The labels of the fields that differ, without computing a diff."""
+    return [label for name, label in FIELDS.items() if _shown(name, old.get(name)) != _shown(name, new.get(name))]
+
+
 def compare(old: dict, new: dict) -> list[FieldChange]:
     """The fields that differ between two revisions' contents, the body as a word-level diff."""
     changes = []
@@ -188,18 +194,29 @@ def _shown(name: str, value) -> str:
 
 
 _TOKENS = re.compile(r"\s+|[^\s]+")
+# Word-level matching costs up to (old words × new words) a changed passage. Past this much in one
+# comparison, the remaining changed passages are shown removed and added whole: long rewrites stay fast.
+WORD_DIFF_BUDGET = 1_000_000
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     """Word-level differences: lines are matched first (fast on long bodies), then the words of changed lines."""
     segments: list[tuple[str, str]] = []
+    budget = WORD_DIFF_BUDGET
     old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_opcodes():
+    # autojunk (the default) ignores lines that repeat everywhere, such as blank lines, when anchoring.
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, old_lines, new_lines).get_opcodes():
         if op == "equal":
             _add(segments, "equal", "".join(old_lines[i1:i2]))
             continue
         old_words = _TOKENS.findall("".join(old_lines[i1:i2]))
         new_words = _TOKENS.findall("".join(new_lines[j1:j2]))
+        cost = len(old_words) * len(new_words)
+        if cost > budget:
+            _add(segments, "delete", "".join(old_words))
+            _add(segments, "insert", "".join(new_words))
+            continue
+        budget -= cost
         for word_op, a1, a2, b1, b2 in SequenceMatcher(None, old_words, new_words, autojunk=False).get_opcodes():
             if word_op == "equal":
                 _add(segments, "equal", "".join(old_words[a1:a2]))

@@ -8,9 +8,12 @@ from io import StringIO
 import pytest
 from bs4 import BeautifulSoup
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import revisions, workflow
 from articles.models import Article, Revision, Tag, Topic
 from articles.revisions import word_diff
 
@@ -109,7 +112,9 @@ def test_the_history_page_lists_every_revision_with_its_own_page(as_publisher, b
     page = BeautifulSoup(as_publisher.get(history_url(article)).content, "lxml")
     links = [a["href"] for a in page.select(".revision-list a")]
     assert links == [reverse("admin:articles_article_revision", args=[article.pk, r.pk]) for r in (new, old)]
-    assert "(current)" in page.select(".revision-list tbody tr")[0].get_text()
+    rows = [row.get_text(" ", strip=True) for row in page.select(".revision-list tbody tr")]
+    assert "(current)" in rows[0] and rows[0].endswith("Renamed") and rows[1].endswith("Original")
+    assert "(current)" not in rows[1]
     shown = as_publisher.get(links[1]).content.decode()
     assert "<p>The quick brown fox jumps.</p>" in shown  # rendered, as readers would see it
     assert "Original" in shown and "Restore this revision" in shown
@@ -177,8 +182,6 @@ def test_restore_loads_a_revision_into_the_form_and_saving_records_a_new_one(
 
 def test_restore_goes_through_the_editors_permission_checks(as_editor, open_form, make_article, database_state):
     article = make_article(status=Article.Status.DRAFT, title="Draft")
-    from articles import workflow
-
     # An earlier published version of this article (a Publisher unpublished it since).
     article.status = Article.Status.PUBLISHED
     article.published_at = timezone.now() - timedelta(days=1)
@@ -211,8 +214,6 @@ def test_restoring_says_which_deleted_topics_and_tags_cannot_come_back(as_publis
 
 def _revisions_at(article, ages_in_days: list[int]) -> list[Revision]:
     """Revisions of `article` with the given ages, oldest first, the body changing each time."""
-    from articles import workflow
-
     made = []
     for n, age in enumerate(ages_in_days):
         article.body = f"Version {n}."
@@ -244,3 +245,31 @@ def test_prune_never_deletes_the_newest_or_the_live_revision(make_article):
 def test_prune_refuses_negative_numbers():
     with pytest.raises(CommandError, match="--keep -1"):
         call_command("prune_revisions", "--keep", "-1", "--older-than", "3")
+
+
+def test_a_rewrite_too_large_to_match_word_by_word_is_shown_removed_and_added_whole(monkeypatch):
+    monkeypatch.setattr(revisions, "WORD_DIFF_BUDGET", 10)
+    old, new = "same start\none two three four\nsame end", "same start\nuno dos tres cuatro\nsame end"
+    segments = word_diff(old, new)
+    assert segments == [
+        ("equal", "same start\n"),
+        ("delete", "one two three four\n"),
+        ("insert", "uno dos tres cuatro\n"),
+        ("equal", "same end"),
+    ]
+
+
+def test_the_history_page_costs_the_same_queries_for_many_revisions(as_publisher, make_article):
+    article = make_article()
+
+    def count_for(revision_count):
+        for n in range(revision_count):
+            article.body = f"Version {n} of {revision_count}."
+            article.save()
+            workflow.after_save(article, source=Revision.Source.ADMIN)
+        with CaptureQueriesContext(connection) as queries:
+            assert as_publisher.get(history_url(article)).status_code == 200
+        return len(queries)
+
+    count_for(1)  # the first request of a session reads more
+    assert count_for(2) == count_for(40)
