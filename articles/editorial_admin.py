@@ -20,7 +20,7 @@ from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from . import revisions, share, trash, workflow
+from . import revisions, seo, share, trash, workflow
 from .models import Article, Revision, TrashedArticle
 
 
@@ -307,7 +307,7 @@ class EditorialAdminMixin:
             self.message_user(request, "This article is public: share its address instead.", messages.WARNING)
         else:
             link, expires = share.share_link(article)
-            url = request.build_absolute_uri(link)
+            url = seo.absolute_url(request, link)
             self.message_user(
                 request,
                 format_html(
