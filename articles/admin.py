@@ -7,9 +7,10 @@ from markdownx.admin import MarkdownxModelAdmin
 
 from images.alt_text import images_without_alt
 
-from . import seo_checklist
+from . import seo_checklist, workflow
+from .editorial_admin import EditorialAdminMixin
 from .forms import LocalDateTimeField
-from .models import Article, DeletedImport, Tag, Topic
+from .models import Article, DeletedImport, Revision, Tag, Topic
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -19,11 +20,17 @@ class StateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
+        return [
+            ("draft", "Draft"),
+            ("review", "Ready for review"),
+            ("scheduled", "Scheduled"),
+            ("published", "Published"),
+        ]
 
     def queryset(self, request, queryset):
         return {
             "draft": queryset.drafts,
+            "review": queryset.ready_for_review,
             "scheduled": queryset.scheduled,
             "published": queryset.published,
         }.get(self.value(), queryset.all)()
@@ -44,19 +51,26 @@ class SeoFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(MarkdownxModelAdmin):
+class ArticleAdmin(EditorialAdminMixin, MarkdownxModelAdmin):
     list_display = ["title", "state", "publication", "updated_at", "topic", "seo"]
     list_filter = [StateFilter, SeoFilter, "topic", "tags"]
     search_fields = ["title", "body"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["tags", "topic", "author", "featured_image"]
-    readonly_fields = ["created_at", "updated_at", "import_source", "images_without_alt_text", "seo_checklist"]
+    readonly_fields = [
+        "created_at",
+        "updated_at",
+        "import_source",
+        "images_without_alt_text",
+        "seo_checklist",
+        "incoming_redirects",
+    ]
     list_select_related = ["topic"]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "delete_selected"]
 
     class Media:
         # Shows a refused image upload's message beside the editor instead of markdownx's "Invalid response".
-        js = ["articles/editor_uploads.js"]
+        js = ["articles/editor_uploads.js", "articles/autosave.js"]
 
     fieldsets = [
         (None, {"fields": ["title", "slug", "body", "images_without_alt_text", "summary", "featured_image"]}),
@@ -64,6 +78,7 @@ class ArticleAdmin(MarkdownxModelAdmin):
         ("SEO checklist", {"fields": ["seo_checklist"]}),
         ("Search engines", {"fields": ["meta_description", "canonical_url"], "classes": ["collapse"]}),
         ("History", {"fields": ["created_at", "updated_at", "import_source"], "classes": ["collapse"]}),
+        ("Old addresses", {"fields": ["incoming_redirects"], "classes": ["collapse"]}),
     ]
 
     @admin.display(description="Status", ordering="status")
@@ -126,7 +141,7 @@ class ArticleAdmin(MarkdownxModelAdmin):
             obj.author = request.user
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Publish selected articles now (or at their scheduled time)", permissions=["change"])
+    @admin.action(description="Publish selected articles now (or at their scheduled time)", permissions=["publish"])
     def publish(self, request, queryset):
         now, count, kept = timezone.now(), 0, []
         waiting = [a for a in queryset.filter(status=Article.Status.PUBLISHED) if not a.is_public]
@@ -134,6 +149,7 @@ class ArticleAdmin(MarkdownxModelAdmin):
             if article.publish(now):
                 kept.append(article)
             article.save()
+            workflow.after_save(article, user=request.user, source=Revision.Source.ACTION)
             count += 1
         message = f"Published {count} article(s)."
         if kept:
@@ -142,12 +158,13 @@ class ArticleAdmin(MarkdownxModelAdmin):
             message += f" Already scheduled, unchanged: {_list_with_times(waiting)}."
         self.message_user(request, message, messages.SUCCESS)
 
-    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["change"])
+    @admin.action(description="Unpublish selected articles (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
         count = 0
         for article in queryset.filter(status=Article.Status.PUBLISHED):
             article.status = Article.Status.DRAFT
             article.save()
+            workflow.after_save(article, user=request.user, source=Revision.Source.ACTION)
             count += 1
         self.message_user(request, f"Moved {count} article(s) back to draft.", messages.SUCCESS)
 

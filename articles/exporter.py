@@ -53,7 +53,8 @@ def export_articles(directory: Path, *, status: str | None = None, chunk_size: i
     """Write one <slug>.md per article into `directory` (which must exist); returns how many."""
     chunk_size = chunk_size or CHUNK_SIZE
     articles = (
-        Article.objects.select_related("author", "topic", "featured_image")
+        Article.objects.not_trashed()  # an export read back in must not bring deleted articles back
+        .select_related("author", "topic", "featured_image")
         .prefetch_related("tags")
         .defer("body_html", "excerpt")  # derived, not exported
         .order_by("pk")

@@ -164,13 +164,26 @@ def free_slug(base: str, taken: set[str], max_length: int) -> str:
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """The single definition of what the public may see."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
+        return self.not_trashed().filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
     def scheduled(self, now=None):
-        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now())
+        return self.not_trashed().filter(status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now())
 
     def drafts(self):
-        return self.filter(status=Article.Status.DRAFT)
+        return self.not_trashed().filter(status=Article.Status.DRAFT)
+
+    def ready_for_review(self):
+        return self.not_trashed().filter(status=Article.Status.REVIEW)
+
+    def not_trashed(self):
+        return self.filter(trashed_at=None)
+
+    def trashed(self):
+        return self.exclude(trashed_at=None)
+
+    def gone(self, now=None):
+        """In the trash, and public when it was put there: its address answers 410 Gone, not 404."""
+        return self.trashed().filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
@@ -192,6 +205,8 @@ SEARCHED_FIELDS = {"title", "excerpt", "body_html", "topic", "topic_id"}
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        # What an Editor sets instead of publishing; Publishers filter the list by it.
+        REVIEW = "review", "Ready for review"
         PUBLISHED = "published", "Published"
 
     title = models.CharField(max_length=TITLE_MAX_LENGTH)
@@ -262,6 +277,14 @@ class Article(models.Model):
     import_hash = models.CharField(max_length=64, blank=True, editable=False)
     import_state = models.CharField(max_length=64, blank=True, editable=False)
 
+    # Deleting in the admin moves an article here (articles/trash.py); empty_trash deletes for good.
+    trashed_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    trashed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Part of every share link (articles/share.py): a new key revokes every link given out.
+    share_key = models.CharField(max_length=32, blank=True, editable=False)
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -269,6 +292,7 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_public_idx"),
         ]
+        permissions = [("publish_article", "Can publish, schedule, unpublish and delete articles")]
 
     def __str__(self):
         return self.title
@@ -293,12 +317,19 @@ class Article(models.Model):
     def from_db(cls, db, field_names, values, **kwargs):
         article = super().from_db(db, field_names, values, **kwargs)
         article._loaded_text = article._reader_text()
+        # The address it had when loaded, and whether it was public there: a new slug redirects (articles/workflow.py).
+        loaded = article.__dict__  # never a deferred field: reading one would load it, and come back here
+        published_at = loaded.get("published_at")
+        public = loaded.get("status") == cls.Status.PUBLISHED and published_at and published_at <= timezone.now()
+        article._loaded_slug = loaded.get("slug", "")
+        article._loaded_public = bool(public and "trashed_at" in loaded and not loaded["trashed_at"])
         return article
 
     @property
     def is_public(self) -> bool:
         return (
             self.status == self.Status.PUBLISHED
+            and self.trashed_at is None
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
@@ -310,7 +341,9 @@ class Article(models.Model):
 
     @property
     def state(self) -> str:
-        """Draft, Scheduled or Published, as editors think of it."""
+        """Draft, Ready for review, Scheduled or Published, as editors think of it."""
+        if self.trashed_at is not None:
+            return "In the trash"
         if self.status == self.Status.PUBLISHED and not self.is_public:
             return "Scheduled"
         return self.get_status_display()
@@ -441,3 +474,46 @@ def remember_deleted_import(sender, instance: Article, **kwargs):
         DeletedImport.objects.update_or_create(
             import_key=instance.import_key, defaults={"title": instance.title, "deleted_at": timezone.now()}
         )
+
+
+class Revision(models.Model):
+    """One version of an article: who saved it, when, how, and everything an editor can change.
+
+    Written only by articles.revisions.record_revision, whatever the path (admin, restore, list action, import).
+    """
+
+    class Source(models.TextChoices):
+        ADMIN = "admin", "Saved in the admin"
+        RESTORE = "restore", "Restored from an earlier revision"
+        ACTION = "action", "Changed by a list action"
+        IMPORT = "import", "Imported"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    created_at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(max_length=10, choices=Source.choices)
+    restored_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    content = models.JSONField()
+    content_hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-pk"]  # pk, not created_at: two saves in one second stay in order
+        indexes = [models.Index(fields=["article", "-id"], name="revision_article_idx")]
+
+    def __str__(self):
+        return f"Revision {self.pk} of “{self.content.get('title', '')}”"
+
+
+class TrashedArticle(Article):
+    """The trash, as its own list in the admin (articles/trash.py); only Publishers see it."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "article in the trash"
+        verbose_name_plural = "trash"
+
+
+# Deleting through the proxy (the Trash admin) sends signals with the proxy as sender.
+post_delete.connect(remember_deleted_import, sender=TrashedArticle)

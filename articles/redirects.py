@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import Http404, HttpResponseGone, HttpResponsePermanentRedirect
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils.deprecation import MiddlewareMixin
 
 from .models import Article
@@ -41,6 +41,25 @@ def leads_to_hidden_article(new_path: str, host: str) -> bool:
             return False
         return not Article.objects.published().filter(slug=match.kwargs["slug"]).exists()
     return False
+
+
+def redirect_old_address(old_slug: str, article: Article) -> None:
+    """A public article's slug changed: its old address redirects (301) to the new one.
+
+    Redirects that led to the old address are pointed at the new one, so there is never a chain;
+    one whose source is the new address is dropped (the article wins), so there is never a loop.
+    """
+    site_id = settings.SITE_ID
+    old_path = reverse("articles:detail", kwargs={"slug": old_slug})
+    new_path = article.get_absolute_url()
+    Redirect.objects.filter(site_id=site_id, new_path=old_path).update(new_path=new_path)
+    Redirect.objects.update_or_create(site_id=site_id, old_path=old_path, defaults={"new_path": new_path})
+    claim_address(article)
+
+
+def claim_address(article: Article) -> None:
+    """A public article's own address is never redirected elsewhere: a redirect from it is dropped."""
+    Redirect.objects.filter(site_id=settings.SITE_ID, old_path=article.get_absolute_url()).delete()
 
 
 def current_site_id(request) -> int:

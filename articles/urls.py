@@ -15,4 +15,5 @@ urlpatterns = [
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
     re_path(r"^topics/(?P<slug>[-\w]+)/feed/$", feeds.TopicFeed(), name="topic-feed"),
     re_path(r"^tags/(?P<slug>[-\w]+)/feed/$", feeds.TagFeed(), name="tag-feed"),
+    path("preview/<str:token>/", views.SharedPreviewView.as_view(), name="shared_preview"),
 ]

@@ -1,10 +1,11 @@
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
-from . import reading, search, seo
+from . import reading, search, seo, share
 from .models import Article, Tag, Topic
 
 PAGE_SIZE = 10
@@ -115,8 +116,17 @@ class ArticleDetailView(PublicArticlesMixin, DetailView):
         return user.is_staff and user.has_perm("articles.change_article")
 
     def get_queryset(self):
-        queryset = Article.objects.all() if self.can_preview() else self.public_articles()
+        queryset = Article.objects.not_trashed() if self.can_preview() else self.public_articles()
         return queryset.select_related("topic", "author", "featured_image").prefetch_related("tags")
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # Public once, now in the trash: gone, not merely unknown (search engines drop it sooner).
+            if Article.objects.gone().filter(slug=kwargs["slug"]).exists():
+                return render(request, "410.html", status=410)
+            raise
 
     def edit_url(self) -> str:
         if not self.can_preview():
@@ -183,3 +193,20 @@ class SearchView(ListView):
             title=seo.short_description(title), description=seo.from_site("Search the articles"), noindex=True
         )
         return super().get_context_data(query=self.query, searched=bool(search.terms(self.query)), seo=meta, **kwargs)
+
+
+class SharedPreviewView(ArticleDetailView):
+    """One draft or scheduled article at a signed, expiring address (articles/share.py), for anyone who has it."""
+
+    def get(self, request, *args, **kwargs):
+        article = share.article_for_token(kwargs["token"])
+        if article is None:
+            response = render(request, "articles/share_link_invalid.html", status=404)
+            add_never_cache_headers(response)
+            return response
+        if article.is_public:
+            return redirect(article)
+        self.object = article
+        response = self.render_to_response(self.get_context_data(object=article, shared_preview=True))
+        response["Referrer-Policy"] = "no-referrer"  # the link's token must not leak to sites it links to
+        return response

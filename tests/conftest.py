@@ -63,35 +63,54 @@ def seed_dir():
 @pytest.fixture
 def browser_post():
     """Submit an admin form the way a browser does: every field as rendered, textareas with CRLF."""
-    from bs4 import BeautifulSoup
 
     def submit(client, url, changes=None, *, form_id=None):
-        page = BeautifulSoup(client.get(url).content, "lxml")
-        # The admin's change form is "<model>_form"; the header's logout form is a POST form too.
-        form = page.find("form", id=form_id or re.compile(r"_form$"))
-        data: dict[str, list[str]] = {}
-        for element in form.find_all(["input", "textarea", "select"]):
-            name = element.get("name")
-            if not name or element.has_attr("disabled"):
-                continue
-            if element.name == "textarea":
-                text = element.get_text()
-                text = text[1:] if text.startswith("\n") else text  # HTML drops the newline after <textarea>
-                value = [text.replace("\r\n", "\n").replace("\n", "\r\n")]
-            elif element.name == "select":
-                value = [option.get("value", option.get_text()) for option in element.find_all("option", selected=True)]
-            elif element.get("type") in {"checkbox", "radio"}:
-                value = [element.get("value", "on")] if element.has_attr("checked") else []
-            elif element.get("type") in {"submit", "button", "file"}:
-                continue
-            else:
-                value = [element.get("value", "")]
-            data.setdefault(name, []).extend(value)
+        data = form_values(client.get(url).content, form_id)
         for name, value in (changes or {}).items():
             data[name] = value if isinstance(value, list) else [value]
         return client.post(url, data)
 
     return submit
+
+
+@pytest.fixture
+def open_form():
+    """The values a browser would post from the admin form on a page, read now (to post later)."""
+
+    def read(client, url, *, form_id=None) -> dict[str, list[str]]:
+        return form_values(client.get(url).content, form_id)
+
+    return read
+
+
+def form_values(content: bytes, form_id=None) -> dict[str, list[str]]:
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(content, "lxml")
+    # The admin's change form is "<model>_form"; the header's logout form is a POST form too.
+    form = page.find("form", id=form_id or re.compile(r"_form$"))
+    data: dict[str, list[str]] = {}
+    for element in form.find_all(["input", "textarea", "select"]):
+        name = element.get("name")
+        if not name or element.has_attr("disabled"):
+            continue
+        if element.name == "textarea":
+            text = element.get_text()
+            text = text[1:] if text.startswith("\n") else text  # HTML drops the newline after <textarea>
+            value = [text.replace("\r\n", "\n").replace("\n", "\r\n")]
+        elif element.name == "select":
+            chosen = element.find_all("option", selected=True)
+            if not chosen and not element.has_attr("multiple"):
+                chosen = element.find_all("option")[:1]  # as a browser does: the first option
+            value = [option.get("value", option.get_text()) for option in chosen]
+        elif element.get("type") in {"checkbox", "radio"}:
+            value = [element.get("value", "on")] if element.has_attr("checked") else []
+        elif element.get("type") in {"submit", "button", "file"}:
+            continue
+        else:
+            value = [element.get("value", "")]
+        data.setdefault(name, []).extend(value)
+    return data
 
 
 class ImportRun:
@@ -133,3 +152,40 @@ def write(tmp_path):
         return path
 
     return write_file
+
+
+def _group_member(django_user_model, username: str, group: str):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(username, password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))  # made by migration 0009, with its permissions
+    return user
+
+
+@pytest.fixture
+def group_editor(db, django_user_model):
+    """A member of the Editors group (not a superuser): may write, may not publish."""
+    return _group_member(django_user_model, "edna", "Editors")
+
+
+@pytest.fixture
+def publisher(db, django_user_model):
+    """A member of the Publishers group (not a superuser)."""
+    return _group_member(django_user_model, "paul", "Publishers")
+
+
+@pytest.fixture
+def database_state(db):
+    """Everything an editorial action could change, to assert that a refused one changed nothing."""
+    from django.contrib.redirects.models import Redirect
+
+    from articles.models import Revision
+
+    def state():
+        articles = list(Article.objects.order_by("pk").values())
+        tags = sorted(Article.tags.through.objects.values_list("article_id", "tag_id"))
+        revisions = list(Revision.objects.order_by("pk").values_list("pk", "content_hash"))
+        redirects = sorted(Redirect.objects.values_list("old_path", "new_path"))
+        return articles, tags, revisions, redirects
+
+    return state

@@ -2,8 +2,10 @@
 clock changes, deleting terms, case-insensitive names and deleted imports."""
 
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -175,15 +177,29 @@ def test_an_article_deleted_here_is_not_brought_back_by_the_next_import(run_impo
     run_import(path)
     article = Article.objects.get()
     admin_client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
-    assert not Article.objects.exists()
+    assert not Article.objects.not_trashed().exists()  # in the trash
     result = run_import(path)
     assert result.code == 0
     assert "1 skipped" in result.out and "skipped: 1 deleted here (--restore-deleted brings them back)" in result.out
+    assert not Article.objects.not_trashed().exists()
+    call_command("empty_trash", "--older-than", "0", stdout=StringIO())  # deleted for good
     assert not Article.objects.exists()
+    result = run_import(path)
+    assert "1 skipped" in result.out and not Article.objects.exists()
     result = run_import("--restore-deleted", path)
     assert "1 created" in result.out and "had been deleted here; imported again" in result.out
     assert Article.objects.get().title == "Gone"
     assert not DeletedImport.objects.exists()
+
+
+def test_restore_deleted_brings_an_imported_article_back_from_the_trash(run_import, write, admin_client):
+    path = write("page.md", "---\ntitle: Gone\n---\nBody.\n")
+    run_import(path)
+    article = Article.objects.get()
+    admin_client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
+    result = run_import("--restore-deleted", path)
+    assert "1 updated" in result.out and "had been deleted here; imported again" in result.out
+    assert Article.objects.published().get().pk == article.pk
 
 
 def test_articles_deleted_in_bulk_are_remembered_too(run_import, write, admin_client):
@@ -193,4 +209,6 @@ def test_articles_deleted_in_bulk_are_remembered_too(run_import, write, admin_cl
         {"action": "delete_selected", "_selected_action": list(Article.objects.values_list("pk", flat=True)),
          "post": "yes"},
     )  # fmt: skip
+    assert list(Article.objects.trashed().values_list("title", flat=True)) == ["A"]
+    call_command("empty_trash", "--older-than", "0", stdout=StringIO())
     assert list(DeletedImport.objects.values_list("title", flat=True)) == ["A"]

@@ -46,6 +46,7 @@ STATUS_WORDS = {
     "public": "published",
     # A future date is what schedules an article; the status itself is "published".
     "scheduled": "published",
+    "review": "review",  # "Ready for review", as exported
 }
 DATE_FORMS = "a date like 2024-05-01, or a date and time like 2024-05-01T09:30:00 or 2024-05-01T09:30:00+02:00"
 

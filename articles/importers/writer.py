@@ -18,7 +18,8 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.urls import reverse
 
-from ..models import SLUG_MAX_LENGTH, Article, DeletedImport, Tag, Topic, clean_slug, free_slug, term_key
+from .. import workflow
+from ..models import SLUG_MAX_LENGTH, Article, DeletedImport, Revision, Tag, Topic, clean_slug, free_slug, term_key
 from .links import ImportedAddresses, resolve_link_residue, rewrite_links, site_path, title_key
 from .records import ArticleRecord, SourceError
 
@@ -56,6 +57,7 @@ class ArticleWriter:
         self.restore_deleted = restore_deleted
         # Sources of articles deleted here: skipped, so a deletion is not undone by the next run.
         self._deleted = set(DeletedImport.objects.values_list("import_key", flat=True))
+        self._deleted |= set(Article.objects.trashed().exclude(import_key=None).values_list("import_key", flat=True))
         self.site_id = settings.SITE_ID
         # Failures of the final link pass, for the report.
         self.failures: list[SourceError] = []
@@ -103,7 +105,8 @@ class ArticleWriter:
             fingerprint = hashlib.sha256(f"{fingerprint}:media".encode()).hexdigest()
         stored_key = self._stored_key(record)
         known = self._known.get(stored_key)
-        if known and known.fingerprint == fingerprint and stored_key == record.import_key and not self.overwrite:
+        unchanged = known and known.fingerprint == fingerprint and stored_key == record.import_key
+        if unchanged and not self.overwrite and not deleted:
             return WriteResult(Outcome.UNCHANGED)
         try:
             with transaction.atomic():
@@ -157,13 +160,17 @@ class ArticleWriter:
 
     def _write(self, record: ArticleRecord, known: _Known | None, fingerprint: str) -> WriteResult:
         article = Article.objects.select_related("topic").filter(pk=known.pk).first() if known else None
+        untrashed = article is not None and article.trashed_at is not None
+        if untrashed:  # --restore-deleted (without it, write() skipped the record): out of the trash
+            Article.objects.filter(pk=article.pk).update(trashed_at=None, trashed_by=None)
+            article.trashed_at = article.trashed_by = None
         if article is None:
             known, article = None, Article()
         elif article.edited_since_import:
             if not self.overwrite:
                 self._rekey(article, record)
-                return WriteResult(Outcome.LOCALLY_MODIFIED)
-        elif known.fingerprint == fingerprint and article.import_key == record.import_key:
+                return WriteResult(Outcome.LOCALLY_MODIFIED, ["was in the trash here; restored"] if untrashed else [])
+        elif known.fingerprint == fingerprint and article.import_key == record.import_key and not untrashed:
             return WriteResult(Outcome.UNCHANGED)  # --overwrite, but nothing to put back
         notes: list[str] = []
         if {record.import_key, record.legacy_key} & self._deleted:  # --restore-deleted
@@ -255,6 +262,8 @@ class ArticleWriter:
         # Stored whatever the status: the redirect middleware follows one only while its article is public.
         for old in record.redirect_from:
             self._redirect(old, article, notes)
+        # As in the admin: a revision, and a redirect from the old address of a public article whose slug changed.
+        workflow.after_save(article, source=Revision.Source.IMPORT, created=created, tags=tags)
 
     def _remember(self, record: ArticleRecord, article: Article, fingerprint: str) -> None:
         self._known[record.import_key] = _Known(article.pk, fingerprint)
@@ -284,6 +293,7 @@ class ArticleWriter:
                 article.full_clean(exclude=["import_key", "topic", "author"], validate_unique=False)
                 article.import_state = article.content_fingerprint()
                 article.save(touch=False)
+                workflow.after_save(article, source=Revision.Source.IMPORT)
         except (ValidationError, DatabaseError) as exc:
             reason = _describe(exc) if isinstance(exc, ValidationError) else f"the database refused it ({exc})"
             self.failures.append(SourceError(location, f"imported, but its links could not be updated: {reason}"))

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0007_term_name_key_unique'),
+        ('articles', '0009_editor_publisher_groups'),
         ('images', '0001_initial'),
     ]
 

@@ -1,0 +1,23 @@
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.revisions import prune_revisions
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete old revisions: all but each article's newest --keep, among those older than --older-than days. "
+        "The newest revision and the one matching what is live are never deleted."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--keep", type=int, required=True, metavar="N", help="newest revisions kept per article")
+        parser.add_argument("--older-than", type=int, required=True, metavar="DAYS", help="only revisions this old")
+
+    def handle(self, *args, keep: int, older_than: int, **options):
+        for name, value in (("--keep", keep), ("--older-than", older_than)):
+            if value < 0:
+                raise CommandError(f"{name} {value}: give a number, 0 or more.")
+        deleted = prune_revisions(keep=keep, older_than=timedelta(days=older_than))
+        self.stdout.write(f"{deleted} revision(s) deleted.")
