@@ -194,6 +194,11 @@ def serve_upload(request, name: str):
     response = serve(request, name, document_root=Path(settings.MEDIA_ROOT) / _upload_folder())
     if response.status_code == 200:
         response["Content-Type"] = content_type  # by our allow-list, not by mimetypes' guess
+    return with_media_headers(response)
+
+
+def with_media_headers(response):
+    """Headers for every media file we serve: its bytes never change behind its address, and they are inert."""
     response["X-Content-Type-Options"] = "nosniff"
     # Should a file ever be opened as a document, it may load nothing and run nothing.
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

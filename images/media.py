@@ -10,6 +10,8 @@ from django.http import FileResponse, Http404
 from django.urls import re_path
 from django.views.decorators.http import require_safe
 
+from articles.uploads import with_media_headers
+
 from .models import Image
 from .references import CONTENT_TYPES, FOLDER
 from .renditions import make_renditions
@@ -27,11 +29,8 @@ def serve_image(request, key: str, name: str):
         if image is None or not make_renditions(image.ref, only=path):
             raise Http404("No such image.")
     response = FileResponse(default_storage.open(path, "rb"), content_type=CONTENT_TYPES[name.rpartition(".")[2]])
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     # A key is the hash of the picture and a name its size and format: the bytes behind an address never change.
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
-    return response
+    return with_media_headers(response)
 
 
 def media_urlpatterns() -> list:
