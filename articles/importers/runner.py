@@ -1,5 +1,6 @@
 """Run an import: find the files, pick each one's format, hand records to the writer, report."""
 
+import fnmatch
 import hashlib
 import zipfile
 import zlib
@@ -12,15 +13,18 @@ from django.db import DatabaseError, transaction
 
 from images.importing import MediaFolder
 
-from . import markdown_files, scraped_text
+from . import html_pages, markdown_files, scraped_text
 from .decoding import decode_text
 from .records import ArticleRecord, Skipped, SourceError
 from .sources import SourceFile, find_sources
 from .wordpress import collect_attachments, iter_items, looks_like_wxr
 from .writer import ArticleWriter, Outcome
 
-FORMATS = ("text", "markdown", "wordpress")
-_SUFFIX_FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".xml": "wordpress"}
+FORMATS = ("text", "markdown", "wordpress", "html")
+_SUFFIX_FORMATS = {
+    ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".xml": "wordpress",
+    ".html": "html", ".htm": "html",
+}  # fmt: skip
 BATCH_SIZE = 100
 KEY_MAX_LENGTH = 500  # Article.import_key
 COUNTED = ("created", "updated", "unchanged", "locally modified", "skipped", "failed")
@@ -36,6 +40,8 @@ class ImportReport:
     skipped: Counter = field(default_factory=Counter)
     links_resolved: int = 0
     rolled_back: bool = False
+    # Every item's verdict, for --dry-run's list: (location, "article" or why it was skipped, title).
+    verdicts: list[tuple[str, str, str]] = field(default_factory=list)
 
     def fail(self, error: SourceError) -> None:
         self.counts["failed"] += 1
@@ -104,9 +110,13 @@ class Importer:
         max_file_size: int,
         source: str = "",
         media_root: Path | None = None,
+        include: list[str] = (),
+        exclude: list[str] = (),
         progress: Callable[[int, int, int], None] | None = None,
     ):
         self.media_root = media_root
+        # Glob patterns on a file's path within what was imported: --exclude skips, --include forces a page in.
+        self.include, self.exclude = list(include), list(exclude)
         self._media: MediaFolder | None = None
         self.fmt = fmt
         self.source = source
@@ -122,6 +132,8 @@ class Importer:
         before anything is written."""
         report = ImportReport()
         sources = _once_each(find_sources(paths))
+        if self.media_root is None:
+            self.media_root = _mirror_folder(paths, sources)
         if not (dry_run or atomic):
             self._import_all(sources, report)
             return report
@@ -170,7 +182,11 @@ class Importer:
         if isinstance(item, Skipped):
             report.counts["skipped"] += 1
             report.skipped[item.kind] += 1
+            report.verdicts.append(
+                (item.location, f"skipped: {item.kind}" + (f" ({item.detail})" if item.detail else ""), item.title)
+            )
             return
+        report.verdicts.append((item.location, "article", item.title))
         try:
             result = writer.write(item)
         except SourceError as error:
@@ -194,6 +210,9 @@ class Importer:
     def _items(self, source: SourceFile) -> Iterator[ArticleRecord | Skipped | SourceError]:
         """Parse one file into records; every problem becomes a SourceError naming the file."""
         try:
+            if _matches(source.key_path, self.exclude):
+                yield Skipped(source.location, "excluded by --exclude")
+                return
             fmt = self._format(source)
             if fmt is None:
                 yield Skipped(source.location, NOT_AN_EXPORT)
@@ -207,6 +226,9 @@ class Importer:
                     f"is {source.size:,} bytes, over the {self.max_file_size:,}-byte limit; "
                     "split it or raise --max-file-size",
                 )
+            if fmt == "html":
+                yield self._html_item(source)
+                return
             text, notes = decode_text(source.read(), source.location)
             parse = scraped_text.parse if fmt == "text" else markdown_files.parse
             record = parse(text, import_key=self._file_key(source), location=source.location)
@@ -222,6 +244,19 @@ class Importer:
         except (zipfile.BadZipFile, zlib.error, EOFError) as error:
             yield SourceError(source.location, f"is damaged inside its .zip archive ({error})")
 
+    def _html_item(self, source: SourceFile) -> ArticleRecord | Skipped:
+        page = html_pages.Page(
+            key_path=source.key_path,
+            location=source.location,
+            import_key=self._file_key(source),
+            include=_matches(source.key_path, self.include),
+        )
+        record = html_pages.parse_page(source.read(), page)
+        if isinstance(record, ArticleRecord):
+            record.source_name = f"{self.source}: {source.key_path}" if self.source else source.identity
+            record.source_path = source.identity  # images and relative links resolve against the file's folder
+        return record
+
     def _file_key(self, source: SourceFile) -> str:
         """What identifies a file across runs: its path within a named --source, else its resolved
         path, so two folders' index.md never collide and one file reached two ways is one article."""
@@ -233,7 +268,7 @@ class Importer:
         if self.fmt != "auto":
             return self.fmt
         by_suffix = _SUFFIX_FORMATS.get(source.suffix)
-        if by_suffix in {"text", "markdown"}:
+        if by_suffix in {"text", "markdown", "html"}:
             return by_suffix
         with source.open() as handle:
             head = handle.read(4096)
@@ -244,6 +279,8 @@ class Importer:
                 return None
             raise SourceError(source.location, "is XML but not a WordPress export (WXR); nothing to import from it")
         # A file named on the command line without a known extension: judge by its start.
+        if html_pages.looks_like_html(head):
+            return "html"
         stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
         return "markdown" if stripped.startswith((b"---", b"# ")) else "text"
 
@@ -267,3 +304,17 @@ class Importer:
                 if isinstance(item, ArticleRecord):
                     item.source_name = self.source or item.source_name or source.identity
                 yield item
+
+
+def _matches(key_path: str, patterns: list[str]) -> bool:
+    """Whether a file's path within the import (or that path without wget's host folder) matches a glob."""
+    paths = {key_path, html_pages.site_path(key_path).lstrip("/")}
+    return any(fnmatch.fnmatch(path, pattern.lstrip("/")) for path in paths for pattern in patterns)
+
+
+def _mirror_folder(paths: list[Path], sources: list) -> Path | None:
+    """A saved site's own folder holds its images: with one folder of HTML pages and no --media-root,
+    that folder is where images are looked for (nothing is ever downloaded)."""
+    folders = [path for path in paths if path.is_dir()]
+    has_pages = any(isinstance(s, SourceFile) and s.suffix in html_pages.HTML_SUFFIXES for s in sources)
+    return folders[0] if has_pages and len(folders) == 1 else None

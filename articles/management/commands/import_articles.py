@@ -22,7 +22,8 @@ def _positive_int(text: str) -> int:
 class Command(BaseCommand):
     help = (
         "Import articles from scraped plain-text pages (.txt), Markdown files with optional YAML front "
-        "matter (.md) and WordPress exports (.xml), given as files, directories or .zip archives. "
+        "matter (.md), WordPress exports (.xml) and saved web pages (.html: a wget or HTTrack mirror), "
+        "given as files, directories or .zip archives. "
         "Re-importing updates changed articles and leaves edited ones alone."
     )
 
@@ -48,6 +49,15 @@ class Command(BaseCommand):
             "articles show are added to the media library from there (nothing is downloaded)",
         )  # fmt: skip
         parser.add_argument(
+            "--include", action="append", default=[], metavar="GLOB",
+            help="saved web pages: import pages whose path matches even if they do not look like articles "
+            "(e.g. 'services/*.html'); may be repeated",
+        )  # fmt: skip
+        parser.add_argument(
+            "--exclude", action="append", default=[], metavar="GLOB",
+            help="skip files whose path within PATH matches (e.g. 'shop/*'); may be repeated",
+        )  # fmt: skip
+        parser.add_argument(
             "--max-file-size", type=_positive_int, default=settings.IMPORT_MAX_FILE_SIZE, metavar="BYTES",
             help="largest file (or WordPress item) to read; default %(default)s",
         )  # fmt: skip
@@ -68,6 +78,8 @@ class Command(BaseCommand):
             include_pages=options["include_pages"],
             max_file_size=options["max_file_size"],
             source=options["source"].strip(),
+            include=options["include"],
+            exclude=options["exclude"],
             progress=self._progress_printer(),
         )
         try:
@@ -107,6 +119,9 @@ class Command(BaseCommand):
         if report.skipped:
             kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(report.skipped.items()))
             self.stdout.write(f"  skipped: {kinds}")
+        if dry_run:  # every page and its verdict, so a large mirror can be checked before it is imported
+            for location, verdict, title in report.verdicts:
+                self.stdout.write(f"  {location}: {verdict}" + (f" — {title!r}" if title else ""))
         if report.links_resolved:
             self.stdout.write(f"  links between articles updated in {report.links_resolved} article(s)")
         for note in report.notes:
