@@ -13,7 +13,7 @@ from django.db import DatabaseError, transaction
 
 from images.importing import MediaFolder
 
-from . import html_pages, markdown_files, scraped_text
+from . import html_pages, markdown_files, scraped_text, static_sites
 from .decoding import decode_text
 from .records import ArticleRecord, Skipped, SourceError
 from .sources import SourceFile, find_sources
@@ -112,11 +112,15 @@ class Importer:
         media_root: Path | None = None,
         include: list[str] = (),
         exclude: list[str] = (),
+        site_root: Path | None = None,
         progress: Callable[[int, int, int], None] | None = None,
     ):
         self.media_root = media_root
         # Glob patterns on a file's path within what was imported: --exclude skips, --include forces a page in.
         self.include, self.exclude = list(include), list(exclude)
+        # Jekyll and Hugo sites by their root folder (static_sites.py); --site-root names one for every file.
+        self.site_root = site_root.resolve() if site_root else None
+        self._sites: dict[Path, static_sites.StaticSite | None] = {}
         self._media: MediaFolder | None = None
         self.fmt = fmt
         self.source = source
@@ -132,8 +136,10 @@ class Importer:
         before anything is written."""
         report = ImportReport()
         sources = _once_each(find_sources(paths))
+        if self.site_root is not None and self._site(self.site_root) is None:
+            raise NotASite(self.site_root)
         if self.media_root is None:
-            self.media_root = _mirror_folder(paths, sources)
+            self.media_root = self.site_root or _mirror_folder(paths, sources, self._site)
         if not (dry_run or atomic):
             self._import_all(sources, report)
             return report
@@ -213,6 +219,10 @@ class Importer:
             if _matches(source.key_path, self.exclude):
                 yield Skipped(source.location, "excluded by --exclude")
                 return
+            site, site_path = self._site_of(source)
+            if site is not None and (reason := site.skip_reason(site_path)):
+                yield Skipped(source.location, reason)
+                return
             fmt = self._format(source)
             if fmt is None:
                 yield Skipped(source.location, NOT_AN_EXPORT)
@@ -236,6 +246,8 @@ class Importer:
             record.source_path = source.identity  # relative links resolve against where the file really is
             record.legacy_key = f"{fmt}:{source.key_path}"  # before sources were named
             record.notes.extend(notes)
+            if site is not None and fmt == "markdown":
+                self._from_site(record, site, site_path, text)
             yield record
         except SourceError as error:
             yield error
@@ -243,6 +255,33 @@ class Importer:
             yield SourceError(source.location, f"cannot be read ({error.strerror or error})")
         except (zipfile.BadZipFile, zlib.error, EOFError) as error:
             yield SourceError(source.location, f"is damaged inside its .zip archive ({error})")
+
+    def _site(self, root: Path) -> static_sites.StaticSite | None:
+        if root not in self._sites:
+            self._sites[root] = static_sites.find_site(root) if root.is_dir() else None
+        return self._sites[root]
+
+    def _site_of(self, source: SourceFile) -> tuple[static_sites.StaticSite | None, str]:
+        """The Jekyll or Hugo site the file belongs to (--site-root, else the folder named), and its path there."""
+        site = self._site(self.site_root or source.root)
+        if site is None:
+            return None, ""
+        try:
+            return site, Path(source.identity).relative_to(site.root).as_posix()
+        except ValueError:
+            return None, ""
+
+    def _from_site(self, record: ArticleRecord, site: static_sites.StaticSite, site_path: str, text: str) -> None:
+        """A post of a Jekyll or Hugo site: its template tags rewritten, its old address redirected."""
+        record.body = site.convert_body(record.body, site_path, record.notes)
+        meta = markdown_files.front_matter(text, record.location)
+        published = meta.get("date") if record.published_at is None else record.published_at
+        old = site.old_path(site_path, meta, published if not isinstance(published, str) else None)
+        if old:
+            record.redirect_from = list(dict.fromkeys([*record.redirect_from, old]))
+        url = site.config.get("url") or site.config.get("baseurl") or ""
+        if isinstance(url, str) and "//" in url and old:
+            record.source_url = url.rstrip("/") + old  # absolute links to the old site are internal
 
     def _html_item(self, source: SourceFile) -> ArticleRecord | Skipped:
         page = html_pages.Page(
@@ -312,9 +351,20 @@ def _matches(key_path: str, patterns: list[str]) -> bool:
     return any(fnmatch.fnmatch(path, pattern.lstrip("/")) for path in paths for pattern in patterns)
 
 
-def _mirror_folder(paths: list[Path], sources: list) -> Path | None:
-    """A saved site's own folder holds its images: with one folder of HTML pages and no --media-root,
-    that folder is where images are looked for (nothing is ever downloaded)."""
+def _mirror_folder(paths: list[Path], sources: list, site: Callable) -> Path | None:
+    """A saved site's own folder holds its images: with one folder of HTML pages (or one Jekyll or Hugo
+    site) and no --media-root, that folder is where images are looked for (nothing is ever downloaded)."""
     folders = [path for path in paths if path.is_dir()]
+    if len(folders) != 1:
+        return None
     has_pages = any(isinstance(s, SourceFile) and s.suffix in html_pages.HTML_SUFFIXES for s in sources)
-    return folders[0] if has_pages and len(folders) == 1 else None
+    return folders[0] if has_pages or site(folders[0].resolve()) is not None else None
+
+
+class NotASite(Exception):
+    def __init__(self, path: Path):
+        self.path = path
+        super().__init__(
+            f"--site-root {path}: no Jekyll _config.yml and no Hugo configuration "
+            f"({', '.join(static_sites.HUGO_CONFIGS)} beside a content/ folder) found there"
+        )

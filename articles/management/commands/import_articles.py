@@ -5,7 +5,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importers.runner import COUNTED, FORMATS, Importer, ImportReport
+from articles.importers.records import SourceError
+from articles.importers.runner import COUNTED, FORMATS, Importer, ImportReport, NotASite
 from articles.importers.sources import NothingToImport
 
 
@@ -49,6 +50,11 @@ class Command(BaseCommand):
             "articles show are added to the media library from there (nothing is downloaded)",
         )  # fmt: skip
         parser.add_argument(
+            "--site-root", type=Path, metavar="DIR",
+            help="a Jekyll or Hugo site's folder, when PATH is a part of it: its configuration gives the "
+            "permalinks (old addresses) and site variables; found by itself when PATH is the site's folder",
+        )  # fmt: skip
+        parser.add_argument(
             "--include", action="append", default=[], metavar="GLOB",
             help="saved web pages: import pages whose path matches even if they do not look like articles "
             "(e.g. 'services/*.html'); may be repeated",
@@ -80,11 +86,12 @@ class Command(BaseCommand):
             source=options["source"].strip(),
             include=options["include"],
             exclude=options["exclude"],
+            site_root=options["site_root"],
             progress=self._progress_printer(),
         )
         try:
             report = importer.run(paths, dry_run=options["dry_run"], atomic=options["atomic"])
-        except NothingToImport as error:
+        except (NothingToImport, NotASite, SourceError) as error:
             raise CommandError(str(error), returncode=1) from None
         self._print(report, dry_run=options["dry_run"], atomic=options["atomic"])
         if report.failed:
