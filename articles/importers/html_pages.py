@@ -89,6 +89,13 @@ _NAME_SPLIT_RE = re.compile(r"[^a-z0-9]+")
 _TITLE_SUFFIX_RE = re.compile(r"^(?P<title>.+?)\s+(?:\||–|—|-|::|»|·)\s+(?P<site>[^|–—]+)$")
 
 
+# Themes' featured image ("post thumbnail" in WordPress).
+_THUMBNAIL = (
+    "//*[contains(@class, 'post-thumbnail') or contains(@class, 'featured-image')]//img"
+    " | //img[contains(@class, 'wp-post-image')]"
+)
+
+
 @dataclass
 class PageMeta:
     title: str = ""
@@ -100,6 +107,8 @@ class PageMeta:
     tags: list[str] = field(default_factory=list)
     topic: str = ""
     canonical: str = ""
+    image: str = ""  # the featured image: og:image, else the theme's post thumbnail
+    image_alt: str = ""
     types: set[str] = field(default_factory=set)
     og_type: str = ""
 
@@ -142,7 +151,7 @@ def page_kind(path: str, meta: PageMeta, articles: int) -> str:
         return "home page"
     if _PAGE_NUMBER_RE.search(path):
         return "paginated page"
-    segments = {segment.lower() for segment in _NAME_SPLIT_RE.split(path.lower()) if segment}
+    segments = {segment for segment in path.lower().split("/") if segment}
     first = path.strip("/").split("/")[0].lower().rsplit(".", 1)[0] if path.strip("/") else ""
     for words, kind in _PATH_KINDS:
         if first in words or (kind in {"tag page", "category page"} and segments & words):
@@ -206,6 +215,10 @@ def read_meta(doc) -> PageMeta:
     meta.description = props.get("description", [""])[0] or props.get("og:description", [""])[0]
     canonical = _first(doc, "//link[contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]")
     meta.canonical = (canonical.get("href") or "").strip() if canonical is not None else ""
+    thumbnail = _first(doc, _THUMBNAIL)
+    if thumbnail is not None:
+        meta.image, meta.image_alt = thumbnail.get("src") or "", " ".join((thumbnail.get("alt") or "").split())
+    meta.image = meta.image or props.get("og:image", [""])[0]
     tags = props.get("article:tag", []) + _linked_terms(doc, "tag")
     if not tags:
         tags = [word.strip() for word in ",".join(props.get("keywords", [])).split(",")]
@@ -411,18 +424,22 @@ def _resolve_addresses(content, page_path: str, hosts: set[str], host_dir: str) 
         src = (image.get("src") or "").strip()
         if not src or src.startswith("data:"):
             src = (image.get("data-src") or "").strip()
-        parts = urlsplit(src)
-        if parts.scheme in {"http", "https"} or src.startswith("//"):
-            if parts.netloc.lower() not in hosts:
-                image.set("src", src)
-                continue
-        elif parts.scheme:
-            continue
-        path = unquote(parts.path)
-        if not path:
-            continue
-        absolute = posixpath.normpath(posixpath.join(folder, path)) if not path.startswith("/") else path
-        image.set("src", posixpath.relpath(absolute, folder or "/"))
+        image.set("src", image_address(src, folder, hosts))
+
+
+def image_address(src: str, folder: str, hosts: set[str]) -> str:
+    """An image on the old site (relative, /rooted, or on its own host) as a path relative to the page's folder."""
+    parts = urlsplit(src)
+    if parts.scheme in {"http", "https"} or src.startswith("//"):
+        if parts.netloc.lower() not in hosts:
+            return src
+    elif parts.scheme:
+        return src
+    path = unquote(parts.path)
+    if not path:
+        return src
+    absolute = posixpath.normpath(posixpath.join(folder, path)) if not path.startswith("/") else path
+    return posixpath.relpath(absolute, folder or "/")
 
 
 def _rest(parts, href: str) -> str:
@@ -510,6 +527,9 @@ def parse_page(data: bytes, page: Page) -> ArticleRecord | Skipped:
     if not meta.title:
         notes.append(f"has no title; titled it {title!r} after its file name")
     redirects = old_paths(canonical_path) if canonical_path else []
+    featured = image_address(meta.image.strip(), posixpath.dirname(path), hosts) if meta.image.strip() else ""
+    if featured and f"]({featured}" in body:
+        featured = ""  # the body shows it already
     return ArticleRecord(
         import_key=page.import_key,
         location=page.location,
@@ -523,5 +543,7 @@ def parse_page(data: bytes, page: Page) -> ArticleRecord | Skipped:
         author=meta.author,
         redirect_from=list(dict.fromkeys(redirects + old_paths(path))),
         source_url=meta.canonical if urlsplit(meta.canonical).netloc else "",
+        featured_image=featured,
+        featured_image_alt=meta.image_alt if featured else "",
         notes=notes,
     )

@@ -281,3 +281,19 @@ def test_a_single_html_file_is_detected_without_its_extension(run_import, write)
 
     assert result.code == 0, result.err
     assert Article.objects.get().title == "Mindful Walking"
+
+
+def test_the_themes_post_thumbnail_becomes_the_featured_image(imported):
+    article = Article.objects.get(title="Coping With Anxiety at Work")
+    assert article.featured_image is not None
+    assert article.featured_image.alt_text == "A tidy desk by a window"
+
+
+def test_a_post_whose_address_merely_mentions_tags_is_still_an_article(run_import, write):
+    page = (MIRROR / HOST / "posts" / "2019-05-01-mindful-walking.html").read_bytes()
+    path = write("site/2020/05/tags-and-labels-we-carry.html", page)
+
+    result = run_import(path.parent.parent.parent)
+
+    assert result.code == 0, result.err
+    assert Article.objects.get().title == "Mindful Walking"
