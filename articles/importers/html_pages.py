@@ -30,6 +30,7 @@ import lxml.html
 from django.utils.dateparse import parse_date, parse_datetime
 from lxml import etree
 from readability import Document
+from readability.readability import Unparseable
 
 from ..models import TITLE_MAX_LENGTH
 from ..text import truncate_words_at
@@ -456,9 +457,14 @@ _POSITIVE = re.compile(r"tag-div$")
 
 def main_content(doc) -> str:
     """The article's HTML: readability's pick among what strip_boilerplate left."""
+    if doc.find("body") is None:  # a frameset, or nothing at all: readability needs a <body>
+        return ""
     articles = doc.xpath("//article")
     root = articles[0] if len(articles) == 1 else doc
-    return Document(root, positive_keywords=_POSITIVE).summary(html_partial=True, keep_all_images=True)
+    try:
+        return Document(root, positive_keywords=_POSITIVE).summary(html_partial=True, keep_all_images=True)
+    except Unparseable:
+        return ""
 
 
 _HEADING_RE = re.compile(r"^#{1,6} (.+)\n*")
@@ -503,7 +509,7 @@ def parse_page(data: bytes, page: Page) -> ArticleRecord | Skipped:
     hosts = {urlsplit(meta.canonical).netloc.lower()} - {""}
     if host_folder(page.key_path):
         hosts.add(host_folder(page.key_path).rstrip("/").lower())
-    content = lxml.html.fragment_fromstring(main_content(doc), create_parent="div")
+    content = lxml.html.fragment_fromstring(main_content(doc) or "<div></div>", create_parent="div")
     _resolve_addresses(content, path, hosts, host_folder(page.key_path))
     length = len(" ".join(content.text_content().split()))
     if length < MIN_TEXT_CHARS and not page.include:

@@ -297,3 +297,14 @@ def test_a_post_whose_address_merely_mentions_tags_is_still_an_article(run_impor
 
     assert result.code == 0, result.err
     assert Article.objects.get().title == "Mindful Walking"
+
+
+@pytest.mark.parametrize(
+    "page",
+    [b"<html></html>", b"<html><frameset><frame src='a.html'></frameset></html>", b"<p <p <p " * 2000],
+)
+def test_a_page_with_no_readable_body_is_skipped_not_a_crash(run_import, write, page):
+    result = run_import(write("odd.html", page))
+
+    assert result.code == 0, result.err
+    assert "skipped: 1 too little text" in result.out
