@@ -496,6 +496,11 @@ def parse_page(data: bytes, page: Page) -> ArticleRecord | Skipped:
     doc = parse_tree(text, page.location)
     meta = read_meta(doc)
     path = site_path(page.key_path)
+    mirrored_host = host_folder(page.key_path).rstrip("/").lower().removeprefix("www.")
+    canonical_host = urlsplit(meta.canonical).netloc.lower().removeprefix("www.")
+    if mirrored_host and canonical_host and canonical_host != mirrored_host:
+        notes.append(f"its canonical link points at another site ({meta.canonical}); kept its mirror address only")
+        meta.canonical = ""
     canonical_path = unquote(urlsplit(meta.canonical).path) if meta.canonical else ""
     strip_boilerplate(doc)
     articles = len(doc.xpath("//article[not(ancestor::article)]"))

@@ -308,3 +308,15 @@ def test_a_page_with_no_readable_body_is_skipped_not_a_crash(run_import, write, 
 
     assert result.code == 0, result.err
     assert "skipped: 1 too little text" in result.out
+
+
+def test_a_canonical_link_to_another_site_gives_no_old_address(run_import, mirror, client):
+    page = mirror / HOST / "sleep-and-mood.html"
+    page.write_text(page.read_text().replace("https://www.example-practice.com/post/", "https://medium.example/@dr/"))
+
+    result = run_import(mirror)
+
+    assert result.code == 0, result.err
+    assert "its canonical link points at another site (https://medium.example/@dr/sleep-and-mood)" in result.out
+    assert not Redirect.objects.filter(old_path="/@dr/sleep-and-mood").exists()
+    assert client.get("/sleep-and-mood.html").status_code == 301
