@@ -7,6 +7,11 @@ Targets on a 2-core machine: first import >= 500/s, re-import >= 2,000/s, peak <
 
     .venv/bin/python bench/import_bench.py [-n 10000] [--keep DIR]
     .venv/bin/python bench/import_bench.py --wordpress -n 50000   # one WXR file of about 250 MB
+    .venv/bin/python bench/import_bench.py --html -n 2000   # a wget mirror of a themed blog
+
+--html writes N saved pages with a real theme's boilerplate (menus, sidebar, comments,
+related posts, cookie banner, footer, JSON-LD), plus one listing page per 50 posts;
+its target is 30 pages/s, and its peak RSS should not grow with N (compare two sizes).
 
 The default input is N scraped-text files; --wordpress writes the same N articles as
 one WordPress export instead, to show that memory stays flat however large the file.
@@ -25,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"first": 500, "reimport": 2000}
+HTML_TARGET = 30  # saved web pages per second, first import and re-import
 PEAK_LIMIT_MB = 300
 
 WORDS = [
@@ -119,6 +125,80 @@ def generate_wxr(path: Path, n: int) -> None:
         out.write("</channel></rss>\n")
 
 
+HTML_PAGE = """<!DOCTYPE html><html lang="en-US"><head><meta charset="UTF-8">
+<title>{title} | Old Practice</title><meta name="description" content="{description}">
+<link rel="canonical" href="https://old.example.org/{path}/"><meta property="og:type" content="article">
+<meta property="article:published_time" content="2020-01-01T10:00:00+00:00">
+<meta property="article:tag" content="{tag}">
+<script type="application/ld+json">{{"@context":"https://schema.org","@type":"BlogPosting","headline":"{title}",
+"datePublished":"2020-01-01T10:00:00+00:00","author":{{"@type":"Person","name":"bench"}}}}</script>
+<script>window.dataLayer=[];function gtag(){{dataLayer.push(arguments)}}</script>
+<style>body{{font-family:serif}} .site-header{{padding:1em}}</style></head>
+<body class="post-template-default single single-post">
+<header id="masthead" class="site-header"><p class="site-title"><a href="/">Old Practice</a></p>
+<nav id="site-navigation" class="main-navigation"><ul>{menu}</ul></nav></header>
+<div id="cookie-notice"><p>We use cookies. By browsing you agree.</p><button>OK</button></div>
+<div id="content" class="site-content"><main id="main" class="site-main">
+<article class="post type-post status-publish hentry"><header class="entry-header"><h1 class="entry-title">{title}</h1>
+<div class="entry-meta"><time class="published" datetime="2020-01-01T10:00:00+00:00">Jan 1</time></div></header>
+<div class="entry-content">{body}</div>
+<footer class="entry-footer"><a href="/category/{topic}/" rel="category tag">{topic}</a>
+<a href="/tag/{tag}/" rel="tag">{tag}</a></footer>
+</article>
+<div class="sharedaddy"><h3>Share this:</h3><a href="https://facebook.com/sharer">Facebook</a><a href="https://twitter.com/share">Twitter</a></div>
+<div id="jp-relatedposts"><h3>Related</h3>{related}</div>
+<div id="comments" class="comments-area"><h2>{comments} thoughts</h2><ol class="comment-list">{comment_items}</ol>
+<div id="respond"><form action="/wp-comments-post.php"><textarea name="comment"></textarea></form></div></div>
+</main><aside id="secondary" class="widget-area">
+<section class="widget"><h2>Recent Posts</h2><ul>{recent}</ul></section>
+<section class="widget"><h2>Archives</h2><ul>{archives}</ul></section></aside></div>
+<footer id="colophon" class="site-footer"><p>Old Practice, 1 Main Street, New York. Call (212) 555-0100.</p>
+<p>&copy; 2020 Old Practice. Proudly powered by WordPress.</p></footer>
+<script src="/wp-includes/js/wp-embed.min.js"></script></body></html>
+"""
+
+
+def generate_html(directory: Path, n: int) -> None:
+    """A wget mirror: old.example.org/<year>/<month>/post-<i>/index.html, and a listing page per 50 posts."""
+    rng = random.Random(42)
+    site = directory / "old.example.org"
+
+    def links(count: int) -> str:
+        return "".join(
+            f'<li><a href="/2020/01/post-{rng.randrange(n)}/">{sentence(rng)}</a></li>' for _ in range(count)
+        )
+
+    for i in range(n):
+        path = f"{2000 + i % 20}/{1 + i % 12:02d}/post-{i}"
+        paragraphs = [" ".join(sentence(rng) for _ in range(rng.randint(4, 7))) for _ in range(6)]
+        if i % 10 == 0:  # every tenth post links to another one, relative to its own folder
+            other = rng.randrange(n)
+            paragraphs[0] += f' <a href="../../../{2000 + other % 20}/{1 + other % 12:02d}/post-{other}/">more</a>.'
+        body = "<h2>" + sentence(rng) + "</h2>" + "".join(f"<p>{p}</p>" for p in paragraphs)
+        comments = rng.randint(0, 6)
+        html = HTML_PAGE.format(
+            title=f"Post {i}: {' '.join(rng.choices(WORDS, k=5))}",
+            description=sentence(rng),
+            path=path,
+            tag=rng.choice(WORDS),
+            topic=rng.choice(WORDS),
+            body=body,
+            menu=links(6),
+            related=links(3),
+            recent=links(5),
+            archives=links(12),
+            comments=comments,
+            comment_items="".join(f'<li class="comment"><p>{sentence(rng)}</p></li>' for _ in range(comments)),
+        )
+        target = site / path / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+        if i % 50 == 0:
+            listing = site / "blog" / "page" / str(i // 50 + 1) / "index.html"
+            listing.parent.mkdir(parents=True, exist_ok=True)
+            listing.write_text(f"<html><body><h1>Blog</h1><ul>{links(10)}</ul></body></html>", encoding="utf-8")
+
+
 def run_phase(db: Path, source: Path) -> dict:
     """Run in a child process: one import, timed, with its own peak RSS."""
     env = bench_env(db)
@@ -145,6 +225,7 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=10_000, help="number of pages (default 10000)")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
     parser.add_argument("--wordpress", action="store_true", help="one WordPress export instead of text files")
+    parser.add_argument("--html", action="store_true", help="a mirror of saved web pages instead of text files")
     args = parser.parse_args()
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="import-bench-"))
@@ -156,14 +237,18 @@ def main() -> None:
         stale.unlink()
     if args.wordpress:
         generate_wxr(source / "export.xml", args.n)
+    elif args.html:
+        generate_html(source, args.n)
     else:
         generate(source, args.n)
-    size_mb = sum(f.stat().st_size for f in source.iterdir()) / 1e6
+    size_mb = sum(f.stat().st_size for f in source.rglob("*") if f.is_file()) / 1e6
     env = bench_env(db)
     # --skip-checks: the static-files check wants collectstatic, which an import benchmark does not need.
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0", "--skip-checks"], cwd=ROOT, env=env, check=True)
 
-    kind = "WordPress items in one export" if args.wordpress else "scraped-text pages"
+    kind = (
+        "WordPress items in one export" if args.wordpress else "saved web pages" if args.html else "scraped-text pages"
+    )
     print(f"{args.n} {kind} ({size_mb:.0f} MB), SQLite at {db}")
     ok = True
     for phase in ("first", "reimport"):
@@ -172,8 +257,9 @@ def main() -> None:
         peak_mb = result["peak_kb"] / 1024
         ok &= peak_mb < PEAK_LIMIT_MB
         # The rate targets are set for scraped text; WordPress items also convert HTML to Markdown.
-        versus = "" if args.wordpress else f"  x{rate / TARGETS[phase]:.2f} of the {TARGETS[phase]:,}/s target"
-        ok &= args.wordpress or rate >= TARGETS[phase]
+        target = HTML_TARGET if args.html else TARGETS[phase]
+        versus = "" if args.wordpress else f"  x{rate / target:.2f} of the {target:,}/s target"
+        ok &= args.wordpress or rate >= target
         print(
             f"{phase:9} {rate:8,.0f} articles/s ({result['seconds']:.1f} s){versus}  "
             f"peak RSS {peak_mb:.0f} MB (limit {PEAK_LIMIT_MB})  [{result['summary']}]"

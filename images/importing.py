@@ -96,22 +96,27 @@ class MediaFolder:
     def _find(self, address: str, source_path: str, *, alt_text: str = "", caption: str = "") -> _Found | None:
         parts = urlsplit(address)
         path = unquote(parts.path)
+        uploads: list[str] = []
         if _UPLOADS_MARKER in path:
             relative = path.split(_UPLOADS_MARKER, 1)[1]
             original = _RESIZED_RE.sub("", relative)
-            candidates = [original, relative] if original != relative else [relative]
-        elif parts.scheme or parts.netloc or path.startswith("/") or not path:
-            return None
+            uploads = [original, relative] if original != relative else [relative]
+        if parts.scheme or parts.netloc or path.startswith("/") or not path:
+            if not uploads:
+                return None
+            candidates = uploads
         else:
+            # A relative address (a saved page's ../wp-content/uploads/ too) is first looked for beside its file.
             here = PurePosixPath(source_path).parent
             beside = (here / path).as_posix() if source_path else ""
-            candidates = [c for c in (self._relative(beside), path) if c is not None]
+            candidates = [c for c in (self._relative(beside), path, *uploads) if c is not None]
         for candidate in candidates:
             target = self._inside(candidate)
             if target is not None and target.is_file():
                 return self._add(target, candidate, alt_text=alt_text, caption=caption)
-        shown = candidates[-1] if candidates else path
-        if any(self._inside(c) is None for c in candidates):
+        inside = [c for c in candidates if self._inside(c) is not None]
+        shown = inside[0] if inside else candidates[-1] if candidates else path
+        if not inside:
             return _Found(problem=f"image {shown!r} points outside --media-root; refused, link left as it is")
         return _Found(problem=f"image file missing from --media-root: {shown!r}; link left as it is")
 

@@ -60,13 +60,20 @@ _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 
 def parse(text: str, *, import_key: str, location: str) -> ArticleRecord:
     meta, body = _split_front_matter(normalise_newlines(text), location)
+    # A post named 2024-05-01-x.md has a date to fall back on when its front matter's is unreadable.
+    meta.dated_name = bool(_JEKYLL_NAME_RE.search(import_key.rsplit("/", 1)[-1]))
     fields = meta.fields()
     if not fields.get("title"):
         fields["title"], body = _heading_title(body)
     if not fields["title"]:
         raise SourceError(location, NO_TITLE)
     _fill_from_file_name(fields, import_key)
-    return ArticleRecord(import_key=import_key, location=location, body=clean_body(body), **fields)
+    return ArticleRecord(import_key=import_key, location=location, body=clean_body(body), notes=meta.notes, **fields)
+
+
+def front_matter(text: str, location: str) -> dict:
+    """The front matter's keys (lower-cased) and values, for readers of a site's other conventions."""
+    return _split_front_matter(normalise_newlines(text), location)[0].data
 
 
 # Jekyll's _posts/2024-05-01-my-post.md: the name carries the date and the slug.
@@ -175,6 +182,8 @@ class _FrontMatter:
         self.data = {key.lower(): value for key, value in data.items() if isinstance(key, str) and value is not None}
         self.lines = lines
         self.location = location
+        self.dated_name = False
+        self.notes: list[str] = []
 
     def fields(self) -> dict:
         summary, meta_description = self._descriptions()
@@ -182,7 +191,7 @@ class _FrontMatter:
             "title": self._text(TITLE_KEYS),
             "slug": self._text(SLUG_KEYS),
             "status": self._status(),
-            "published_at": self._datetime(PUBLISHED_KEYS),
+            "published_at": self._published(),
             "updated_at": self._datetime(UPDATED_KEYS),
             "tags": self._list(("tags",)),
             "topic": self._topic(),
@@ -256,6 +265,18 @@ class _FrontMatter:
         return value
 
     # -- fields with their own rules
+
+    def _published(self) -> datetime | None:
+        try:
+            return self._datetime(PUBLISHED_KEYS)
+        except SourceError as error:
+            if not self.dated_name:
+                raise
+            # A typo in one post's date should not cost the post: its file name is dated too.
+            self.notes.append(
+                f"{error.location.removeprefix(self.location + ', ')}: {error.message}; used the date in the file name"
+            )
+            return None
 
     def _status(self) -> str | None:
         # draft: true is how Jekyll and Hugo keep a post private; it wins over any status.

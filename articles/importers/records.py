@@ -80,3 +80,6 @@ class Skipped:
 
     location: str
     kind: str
+    # For --dry-run's list of pages: the title it would have had, and more about why.
+    title: str = ""
+    detail: str = ""

@@ -25,7 +25,7 @@ def parse(text: str, *, import_key: str, location: str) -> ArticleRecord:
         raise SourceError(location, "has no text")
     title = blocks[0]
     body_blocks = _drop_repeated_title(blocks[1:], title)
-    body_blocks, topic, tags = _split_keywords(body_blocks)
+    body_blocks, topic, tags = split_keywords(body_blocks)
     if not body_blocks:
         raise SourceError(location, "has a title but no body paragraphs")
     body = "\n\n".join(escape_markdown(block) for block in body_blocks)
@@ -61,7 +61,7 @@ def is_keyword_line(block: str) -> bool:
     )
 
 
-def _split_keywords(blocks: list[str]) -> tuple[list[str], str, list[str]]:
+def split_keywords(blocks: list[str]) -> tuple[list[str], str, list[str]]:
     end = len(blocks)
     while end > 1 and is_keyword_line(blocks[end - 1]):
         end -= 1

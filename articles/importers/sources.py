@@ -8,9 +8,9 @@ from typing import BinaryIO
 
 from .records import SourceError
 
-SUPPORTED_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".xml"}
+SUPPORTED_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".xml", ".html", ".htm"}
 # What a folder is searched for, as the messages list it.
-LOOKED_FOR = ".txt, .text, .md, .markdown, .xml, .zip"
+LOOKED_FOR = ".txt, .text, .md, .markdown, .xml, .html, .htm, .zip"
 
 
 class NothingToImport(Exception):

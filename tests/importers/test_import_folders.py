@@ -11,7 +11,7 @@ from articles.models import Article
 pytestmark = pytest.mark.django_db
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "wordpress"
-LOOKED_FOR = "(looked for .txt, .text, .md, .markdown, .xml, .zip)"
+LOOKED_FOR = "(looked for .txt, .text, .md, .markdown, .xml, .html, .htm, .zip)"
 SITEMAP = """<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
   <url><loc>https://example.org/on-sleep/</loc></url>

@@ -5,7 +5,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importers.runner import COUNTED, FORMATS, Importer, ImportReport
+from articles.importers.records import SourceError
+from articles.importers.runner import COUNTED, FORMATS, Importer, ImportReport, NotASite
 from articles.importers.sources import NothingToImport
 
 
@@ -22,7 +23,8 @@ def _positive_int(text: str) -> int:
 class Command(BaseCommand):
     help = (
         "Import articles from scraped plain-text pages (.txt), Markdown files with optional YAML front "
-        "matter (.md) and WordPress exports (.xml), given as files, directories or .zip archives. "
+        "matter (.md), WordPress exports (.xml) and saved web pages (.html: a wget or HTTrack mirror), "
+        "given as files, directories or .zip archives. "
         "Re-importing updates changed articles and leaves edited ones alone."
     )
 
@@ -48,6 +50,20 @@ class Command(BaseCommand):
             "articles show are added to the media library from there (nothing is downloaded)",
         )  # fmt: skip
         parser.add_argument(
+            "--site-root", type=Path, metavar="DIR",
+            help="a Jekyll or Hugo site's folder, when PATH is a part of it: its configuration gives the "
+            "permalinks (old addresses) and site variables; found by itself when PATH is the site's folder",
+        )  # fmt: skip
+        parser.add_argument(
+            "--include", action="append", default=[], metavar="GLOB",
+            help="saved web pages: import pages whose path matches even if they do not look like articles "
+            "(e.g. 'services/*.html'); may be repeated",
+        )  # fmt: skip
+        parser.add_argument(
+            "--exclude", action="append", default=[], metavar="GLOB",
+            help="skip files whose path within PATH matches (e.g. 'shop/*'); may be repeated",
+        )  # fmt: skip
+        parser.add_argument(
             "--max-file-size", type=_positive_int, default=settings.IMPORT_MAX_FILE_SIZE, metavar="BYTES",
             help="largest file (or WordPress item) to read; default %(default)s",
         )  # fmt: skip
@@ -68,11 +84,14 @@ class Command(BaseCommand):
             include_pages=options["include_pages"],
             max_file_size=options["max_file_size"],
             source=options["source"].strip(),
+            include=options["include"],
+            exclude=options["exclude"],
+            site_root=options["site_root"],
             progress=self._progress_printer(),
         )
         try:
             report = importer.run(paths, dry_run=options["dry_run"], atomic=options["atomic"])
-        except NothingToImport as error:
+        except (NothingToImport, NotASite, SourceError) as error:
             raise CommandError(str(error), returncode=1) from None
         self._print(report, dry_run=options["dry_run"], atomic=options["atomic"])
         if report.failed:
@@ -107,6 +126,9 @@ class Command(BaseCommand):
         if report.skipped:
             kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(report.skipped.items()))
             self.stdout.write(f"  skipped: {kinds}")
+        if dry_run:  # every page and its verdict, so a large mirror can be checked before it is imported
+            for location, verdict, title in report.verdicts:
+                self.stdout.write(f"  {location}: {verdict}" + (f" — {title!r}" if title else ""))
         if report.links_resolved:
             self.stdout.write(f"  links between articles updated in {report.links_resolved} article(s)")
         for note in report.notes:
