@@ -13,6 +13,14 @@ from .forms import LocalDateTimeField
 from .models import Article, DeletedImport, Revision, Tag, Topic
 
 
+class OnThisSiteMixin:
+    """ "View on site" opens the page on the host the admin is used on. Django's default goes through
+    contrib.sites' Site record, which nobody sets (it says example.com)."""
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url()
+
+
 class StateFilter(admin.SimpleListFilter):
     """Draft, Scheduled or Published, as editors think of it (the status field alone has no Scheduled)."""
 
@@ -51,7 +59,7 @@ class SeoFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(EditorialAdminMixin, MarkdownxModelAdmin):
+class ArticleAdmin(OnThisSiteMixin, EditorialAdminMixin, MarkdownxModelAdmin):
     list_display = ["title", "state", "publication", "updated_at", "topic", "seo"]
     list_filter = [StateFilter, SeoFilter, "topic", "tags"]
     search_fields = ["title", "body"]
@@ -187,7 +195,7 @@ class SafeDateChangeList(ChangeList):
             raise IncorrectLookupParameters(exc) from exc
 
 
-class TermAdmin(admin.ModelAdmin):
+class TermAdmin(OnThisSiteMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
 

@@ -510,10 +510,35 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+# Elements whose content an HTML parser reads as raw text up to their end tag: one left open
+# swallows the rest of the article ("Put your code in a <script> tag…" would end the page there).
+_RAW_TEXT_ELEMENTS = "script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext"
+_RAW_TEXT_START_RE = re.compile(rf"<({_RAW_TEXT_ELEMENTS})(?=[\s/>])[^>]*>", re.IGNORECASE)
+_RAW_TEXT_END_RE = re.compile(rf"</({_RAW_TEXT_ELEMENTS})\s*>", re.IGNORECASE)
+
+
+def escape_unclosed_raw_text(html: str) -> str:
+    """`html` with every start tag of a raw-text element that is never closed after it shown as text.
+
+    A closed one (<script>…</script>) is left for the sanitiser, which drops it with its content.
+    """
+    last_end = {}
+    for match in _RAW_TEXT_END_RE.finditer(html):
+        last_end[match.group(1).lower()] = match.start()
+
+    def escape_if_unclosed(match: re.Match) -> str:
+        name = match.group(1).lower()
+        if name != "plaintext" and last_end.get(name, -1) > match.start():
+            return match.group(0)
+        return "&lt;" + match.group(0)[1:]
+
+    return _RAW_TEXT_START_RE.sub(escape_if_unclosed, html)
+
+
 def sanitize_html(html: str) -> str:
     """Only the allowed tags, attributes and URL schemes of `html`, then _below_title and _unwrap_dead_links."""
     cleaned = nh3.clean(
-        limit_html_depth(html),
+        escape_unclosed_raw_text(limit_html_depth(html)),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         attribute_filter=_filter_attribute,

@@ -96,3 +96,14 @@ def test_changelist_tells_scheduled_articles_from_published_ones(admin_client, m
     response = admin_client.get(reverse("admin:articles_article_changelist"))
     states = {a.title: a.state for a in response.context["cl"].result_list}
     assert states == {"Later": "Scheduled", "Now": "Published", "Unfinished": "Draft"}
+
+
+def test_view_on_site_opens_the_page_on_this_host_not_the_site_records(admin_client, make_article):
+    from articles.models import Topic
+
+    article = make_article(title="Seen here", status="published")
+    topic = Topic.objects.create(name="Anxiety")
+    for obj, model in [(article, "article"), (topic, "topic")]:
+        page = admin_client.get(f"/admin/articles/{model}/{obj.pk}/change/").content.decode()
+        assert f'href="{obj.get_absolute_url()}" class="viewsitelink"' in page
+        assert "example.com" not in page

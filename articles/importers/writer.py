@@ -101,13 +101,22 @@ class ArticleWriter:
         if deleted and not self.restore_deleted:
             return WriteResult(Outcome.DELETED_HERE)
         fingerprint = record.fingerprint()
-        if self.media is not None:  # the same source with its images brought home is a different result
-            fingerprint = hashlib.sha256(f"{fingerprint}:media".encode()).hexdigest()
+        if self.media is not None:  # the same source with its images brought home (from this folder) is another result
+            fingerprint = hashlib.sha256(f"{fingerprint}:media:{self.media.root}".encode()).hexdigest()
         stored_key = self._stored_key(record)
         known = self._known.get(stored_key)
-        unchanged = known and known.fingerprint == fingerprint and stored_key == record.import_key
-        if unchanged and not self.overwrite and not deleted:
-            return WriteResult(Outcome.UNCHANGED)
+        same_key = stored_key == record.import_key
+        if known and same_key and not self.overwrite and not deleted:
+            if known.fingerprint == fingerprint:
+                return WriteResult(Outcome.UNCHANGED)
+            if known.fingerprint == _images_missing(fingerprint):
+                return WriteResult(
+                    Outcome.UNCHANGED,
+                    [
+                        "some of its images were missing last time: "
+                        "add them to the folder and run again with --overwrite"
+                    ],
+                )
         try:
             with transaction.atomic():
                 result = self._write(record, known, fingerprint)
@@ -177,7 +186,10 @@ class ArticleWriter:
             DeletedImport.objects.filter(import_key__in=[record.import_key, record.legacy_key]).delete()
             notes.append("had been deleted here; imported again (--restore-deleted)")
         previous_slug = article.slug
-        self._apply(record, article, notes)
+        if not self._apply(record, article, notes):
+            # Images were left behind (missing, or a wrong --media-root): the next run with the right
+            # folder must not find this source "unchanged", or they would stay on the old site for good.
+            fingerprint = _images_missing(fingerprint)
         self._save(article, record, fingerprint, notes)
         self._slugs.discard(previous_slug)
         self._remember(record, article, fingerprint)
@@ -189,7 +201,8 @@ class ArticleWriter:
             Article.objects.filter(pk=article.pk).update(import_key=record.import_key)
             self._known[record.import_key] = self._known[article.import_key]
 
-    def _apply(self, record: ArticleRecord, article: Article, notes: list[str]) -> None:
+    def _apply(self, record: ArticleRecord, article: Article, notes: list[str]) -> bool:
+        """Fill `article` from `record`; False when --media-root could not bring every image home."""
         article.title = record.title
         article.body = record.body
         article.summary = record.summary
@@ -207,12 +220,15 @@ class ArticleWriter:
         article.import_source = record.source_name[: Article._meta.get_field("import_source").max_length]
         if record.link_residue:
             article.body = resolve_link_residue(record.body, self._titles.get_url)
+        notes_before = len(notes)
         if self.media is not None:
             article.body = self.media.bring_home(article.body, source_path=record.source_path, notes=notes)
         article.featured_image = self._featured_image(record, notes)
+        images_complete = self.media is None or len(notes) == notes_before  # only image problems are noted here
         # The admin's rules (clean() fills a published article's date and normalises the text).
         # Related rows were looked up above; uniqueness is kept by _slug_for and the import key.
         article.full_clean(exclude=["import_key", "topic", "author"], validate_unique=False)
+        return images_complete
 
     def _featured_image(self, record: ArticleRecord, notes: list[str]):
         if not record.featured_image:
@@ -359,6 +375,11 @@ class ArticleWriter:
         public = {_article_url(slug) for slug in Article.objects.published().values_list("slug", flat=True)}
         hidden = {_article_url(slug) for slug in Article.objects.values_list("slug", flat=True)} - public
         return {old: old if new in hidden else new for old, new in redirects}
+
+
+def _images_missing(fingerprint: str) -> str:
+    """What is stored for a source whose images were not all found, so that --overwrite tries again."""
+    return hashlib.sha256(f"{fingerprint}:images-missing".encode()).hexdigest()
 
 
 def _article_url(slug: str) -> str:

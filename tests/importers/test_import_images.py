@@ -111,9 +111,40 @@ def test_reimporting_reuses_the_images(run_import, export_with_media):
     run_import(export, "--media-root", uploads)
     files = sorted(default_storage.listdir("images")[0])
     again = run_import(export, "--media-root", uploads)
-    assert "1 unchanged" in again.out
+    assert "1 unchanged" in again.out and "were missing last time" in again.out
     assert Image.objects.count() == 2
     assert sorted(default_storage.listdir("images")[0]) == files
+
+
+def test_a_complete_import_is_unchanged_the_next_time(run_import, tmp_path, write):
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media/garden.png").write_bytes(picture_bytes((300, 200), "PNG"))
+    page = write("garden.md", "---\ntitle: Garden\n---\n\n![The garden](garden.png)\n")
+    assert "1 created" in run_import(page, "--media-root", tmp_path / "media").out
+    assert "1 unchanged" in run_import(page, "--media-root", tmp_path / "media").out
+
+
+def test_images_missing_from_a_wrong_media_root_come_home_with_the_right_one(run_import, export_with_media, tmp_path):
+    export, uploads = export_with_media
+    (tmp_path / "wrong").mkdir()
+    first = run_import(export, "--media-root", tmp_path / "wrong")
+    assert "file missing from --media-root: '2024/05/photo.jpg'" in first.out
+    assert Image.objects.count() == 0
+    second = run_import(export, "--media-root", uploads)
+    assert "1 updated" in second.out
+    article = Article.objects.get()
+    assert article.featured_image.original_name == "photo.jpg"
+    assert article.featured_image.reference in article.body
+
+
+def test_an_image_added_to_the_folder_after_a_missing_report_is_picked_up(run_import, export_with_media):
+    export, uploads = export_with_media
+    assert "missing.jpg" in run_import(export, "--media-root", uploads).out
+    (uploads / "2024/05/missing.jpg").write_bytes(picture_bytes((500, 400), colour=(1, 2, 3)))
+    again = run_import(export, "--media-root", uploads, "--overwrite")
+    assert "1 updated" in again.out and "'2024/05/missing.jpg'" not in again.out
+    found = Image.objects.get(original_name="missing.jpg")
+    assert found.reference in Article.objects.get().body
 
 
 def test_media_root_added_later_updates_the_article(run_import, export_with_media):
