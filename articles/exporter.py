@@ -13,7 +13,7 @@ import yaml
 from django.conf import settings
 from django.contrib.redirects.models import Redirect
 
-from images.exporting import ImageExport
+from images.exporting import ImageExport, MissingImage
 
 from .models import Article
 from .text import clean_body, normalise_newlines
@@ -65,14 +65,35 @@ def export_articles(directory: Path, *, status: str | None = None, chunk_size: i
     images = ImageExport(directory)
     count = 0
     # Chunks keep memory flat: the articles stream, and each chunk costs two queries (tags, redirects).
+    problems: list[str] = []
     for chunk in batched(articles.iterator(chunk_size=chunk_size), chunk_size):
         redirects = _redirects_to(chunk)
         for article in chunk:
-            text = render_article(article, redirects.get(article.get_absolute_url(), []), images)
             path = directory / f"{_file_name(article, used_names)}.md"
+            redirect_from = redirects.get(article.get_absolute_url(), [])
+            try:
+                text = render_article(article, redirect_from, images)
+            except MissingImage as exc:
+                # Still written, with its library references as they are: one lost file must not cost
+                # the rest of the export, nor this article's text.
+                problems.append(f"{path.name}: {exc}")
+                text = render_article(article, redirect_from)
             path.write_text(text, encoding="utf-8", newline="\n")
             count += 1
+    if problems:
+        raise IncompleteExport(count, problems)
     return count
+
+
+class IncompleteExport(Exception):
+    """Every article was written, but some refer to images their files could not be copied for."""
+
+    def __init__(self, count: int, problems: list[str]):
+        self.count, self.problems = count, problems
+        super().__init__(
+            f"Exported {count} articles, but {len(problems)} refer to library images missing from media storage "
+            "(their files keep the image: references and will not import elsewhere):\n  " + "\n  ".join(problems)
+        )
 
 
 def render_article(article: Article, redirect_from: list[str], images: ImageExport | None = None) -> str:

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
+from images.references import references_in
+
 from .markdown import render_markdown
 from .text import (
     WEB_SCHEMES,
@@ -359,7 +361,23 @@ class Article(models.Model):
         }
         if emptied:
             raise ValidationError(emptied)
+        if unknown := self.unknown_images():
+            raise ValidationError(
+                {
+                    "body": f"No image {', '.join(unknown)} in the media library: upload the picture again "
+                    "(drag it into the editor) or remove the reference."
+                }
+            )
         self.fill_defaults()  # before unique checks, so a blank slug is filled, not refused
+
+    def unknown_images(self) -> list[str]:
+        """References in the body to library images that do not exist (typed by hand, or deleted)."""
+        refs = {ref.key: str(ref) for ref in references_in(self.body)}
+        if not refs:
+            return []
+        library = self._meta.get_field("featured_image").related_model
+        known = set(library.objects.filter(key__in=refs).values_list("key", flat=True))
+        return [text for key, text in refs.items() if key not in known]
 
     # Fields save() may change besides the ones asked for.
     DERIVED_FIELDS = ("title", "slug", "body", "summary", "meta_description", "published_at", "body_html", "excerpt",

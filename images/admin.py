@@ -1,4 +1,5 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -54,7 +55,19 @@ class ImageAdmin(admin.ModelAdmin):
             obj.uploaded_by = request.user
             obj.save(update_fields=["uploaded_by"])
         else:
-            self.message_user(request, f"This picture was already in the library as “{obj}”: no copy was made.")
+            request._image_was_known = True
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(request, "_image_was_known", False):
+            # Django's "added successfully" would contradict this: nothing was added. Open the image there is.
+            self.message_user(
+                request,
+                f"This picture was already in the library as “{obj}”: no copy was made. "
+                "Its description is below; change it here if it needs to.",
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(reverse("admin:images_image_change", args=[obj.pk]))
+        return super().response_add(request, obj, post_url_continue)
 
     @admin.display(description="Image")
     def thumbnail(self, image):

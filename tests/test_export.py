@@ -367,13 +367,18 @@ def test_export_import_export_with_images_gives_identical_files(tmp_path, django
     assert files_under(second) == exported
 
 
-def test_an_image_missing_from_storage_stops_the_export_with_its_name(tmp_path):
+def test_an_image_missing_from_storage_is_named_and_the_export_still_writes_every_article(tmp_path):
     from django.core.files.storage import default_storage
 
     from .image_helpers import add_picture
 
     image = add_picture()
     make("Pictured", body=image.markdown("x"))
+    make("Plain", body="No pictures.")
     default_storage.delete(image.file.name)
-    with pytest.raises(CommandError, match=rf"library image {image.key} .* is missing from media storage"):
+    with pytest.raises(
+        CommandError, match=rf"Exported 2 articles, but 1 .*\n  pictured.md: The library image {image.key}"
+    ):
         export(tmp_path / "out")
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.md")) == ["pictured.md", "plain.md"]
+    assert str(image.ref) in (tmp_path / "out" / "pictured.md").read_text()

@@ -329,3 +329,18 @@ def test_the_admin_list_counts_the_articles_using_each_image_in_one_query(
     with django_assert_max_num_queries(6):  # session, user, the count, the page and its filters: none per image
         page = admin_client.get("/admin/images/image/").content.decode()
     assert "3 article(s)" in page and "Unused" in page
+
+
+def test_uploading_a_known_picture_says_so_once_and_opens_the_image_there_is(admin_client):
+    data = picture_bytes((300, 200))
+    admin_client.post(
+        "/admin/images/image/add/", {"upload": SimpleUploadedFile("a.jpg", data, "image/jpeg")}, follow=True
+    )  # followed, so its own "added" message is read before the second upload
+    image = Image.objects.get()
+    response = admin_client.post(
+        "/admin/images/image/add/", {"upload": SimpleUploadedFile("b.jpg", data, "image/jpeg")}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == f"/admin/images/image/{image.pk}/change/"
+    shown = [str(message) for message in response.context["messages"]]
+    assert len(shown) == 1 and "already in the library" in shown[0] and "added successfully" not in shown[0]
+    assert Image.objects.count() == 1

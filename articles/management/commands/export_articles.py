@@ -2,9 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.exporter import export_articles
+from articles.exporter import IncompleteExport, export_articles
 from articles.models import Article
-from images.exporting import MissingImage
 
 
 class Command(BaseCommand):
@@ -23,7 +22,7 @@ class Command(BaseCommand):
         try:
             directory.mkdir(parents=True, exist_ok=True)
             count = export_articles(directory, status=status)
-        except MissingImage as exc:
+        except IncompleteExport as exc:
             raise CommandError(str(exc)) from None
         except OSError as exc:
             raise CommandError(f"Cannot write to {directory}: {exc.strerror or exc}") from None
