@@ -186,11 +186,14 @@ class ArticleWriter:
             DeletedImport.objects.filter(import_key__in=[record.import_key, record.legacy_key]).delete()
             notes.append("had been deleted here; imported again (--restore-deleted)")
         previous_slug = article.slug
+        was_hidden = known is not None and not article.is_public
         if not self._apply(record, article, notes):
             # Images were left behind (missing, or a wrong --media-root): the next run with the right
             # folder must not find this source "unchanged", or they would stay on the old site for good.
             fingerprint = _images_missing(fingerprint)
         self._save(article, record, fingerprint, notes)
+        if was_hidden and article.is_public:  # e.g. unpublished here, then put back by --overwrite
+            notes.append("was not public here; the source's version is public now")
         self._slugs.discard(previous_slug)
         self._remember(record, article, fingerprint)
         return WriteResult(Outcome.UPDATED if known else Outcome.CREATED, notes)

@@ -261,6 +261,15 @@ def test_overwrite_puts_back_an_edited_article_even_if_the_source_is_unchanged(r
     assert Article.objects.get().title == "A title"
 
 
+def test_overwrite_says_when_it_makes_an_unpublished_article_public_again(run_import, write):
+    path = write("page.txt", PAGE)
+    run_import(path)
+    Article.objects.update(status=Article.Status.DRAFT)  # a publisher took it offline
+    result = run_import("--overwrite", path)
+    assert "1 updated" in result.out and "was not public here; the source's version is public now" in result.out
+    assert Article.objects.get().is_public
+
+
 def test_a_failed_article_does_not_leave_its_new_topic_or_tags_behind(run_import, write):
     write("a-bad.txt", "T" * 250 + "\n\nBody paragraph.\n\nnew tag\n\nAbout New topic\n")
     result = run_import(write("b-good.txt", "Good\n\nBody paragraph.\n\nnew tag\n\nAbout New topic\n").parent)
