@@ -1,0 +1,92 @@
+"""Database down or locked: a plain 503 and recovery without a restart; /healthz names what failed;
+with Redis down, pages are still served."""
+
+import pytest
+from django.db import OperationalError, connection
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def _database_down(execute, sql, params, many, context):
+    raise OperationalError("connection to server at 10.0.0.5, port 5432 failed: secret-host-name")
+
+
+def _database_locked(execute, sql, params, many, context):
+    raise OperationalError("database is locked")
+
+
+@pytest.fixture
+def browser():
+    return Client(raise_request_exception=False)
+
+
+@pytest.mark.parametrize("failure", [_database_down, _database_locked])
+def test_pages_answer_a_plain_503_while_the_database_fails_and_recover_after(browser, make_article, failure):
+    path = make_article(title="Sleep and mood").get_absolute_url()
+    with connection.execute_wrapper(failure):
+        for url in ["/", path, "/search/?q=sleep", "/feed/", "/sitemap.xml", "/admin/login/"]:
+            response = browser.get(url)
+            assert response.status_code == 503, url
+            assert response["Retry-After"] == "30"
+            body = response.content.decode()
+            assert "Temporarily unavailable" in body
+            for leak in ("Traceback", "OperationalError", "secret-host-name", "locked", "SECRET_KEY", "DATABASE"):
+                assert leak not in body
+    # The database is back: the same process serves again.
+    assert browser.get(path).status_code == 200
+    assert browser.get("/").status_code == 200
+
+
+def test_healthz_is_200_when_everything_works(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "failed": [],
+        "checks": {"database": "ok", "migrations": "ok", "cache": "ok", "media": "ok"},
+    }
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_healthz_names_the_database_when_it_is_down(client):
+    with connection.execute_wrapper(_database_down):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failed"] == ["database", "migrations"]
+    assert body["checks"]["database"] == "failed: OperationalError"
+    assert "secret-host-name" not in response.content.decode()
+    assert client.get("/healthz").status_code == 200
+
+
+def test_healthz_names_unapplied_migrations(client, monkeypatch):
+    from django.db.migrations.executor import MigrationExecutor
+
+    monkeypatch.setattr(MigrationExecutor, "migration_plan", lambda self, targets: [("articles", "9999_future")])
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["failed"] == ["migrations"]
+    assert "manage.py migrate" in response.json()["checks"]["migrations"]
+
+
+def test_healthz_names_media_that_cannot_be_written(client, settings, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the media folder should be")
+    settings.MEDIA_ROOT = blocker
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["failed"] == ["media"]
+
+
+REDIS_DOWN = {"default": {"BACKEND": "site_config.cache.DegradingRedisCache", "LOCATION": "redis://127.0.0.1:9/0"}}
+
+
+def test_with_redis_down_pages_are_served_and_healthz_names_the_cache(client, settings, make_article):
+    path = make_article(title="Sleep and mood").get_absolute_url()
+    settings.CACHES = REDIS_DOWN  # port 9 (discard): nothing answers
+    for url in ["/", path, "/search/?q=sleep", "/feed/"]:
+        assert client.get(url).status_code == 200, url
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["failed"] == ["cache"]
