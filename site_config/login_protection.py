@@ -25,9 +25,9 @@ AXES_VERBOSE = False  # no banner on every manage.py run
 AXES_CLIENT_IP_CALLABLE = "site_config.security.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
-# A signed-in editor is signed out after this many hours without a request, and when the browser closes.
+# A signed-in editor is signed out this many hours after signing in (a working day), and when the
+# browser closes. Not renewed on each request: that would be a database write on every admin page.
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 8) * 60 * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -76,7 +76,7 @@ def test_the_lockout_ends_after_the_cool_off(client, owner, settings):
     assert _sign_in(client, "owner", PASSWORD).status_code == 302
 
 
-def test_sessions_expire_after_idle_hours_and_at_browser_close(client, owner, settings):
+def test_sessions_expire_hours_after_sign_in_and_at_browser_close(client, owner, settings):
     assert _sign_in(client, "owner", PASSWORD).status_code == 302
     session = Session.objects.get()
     remaining = session.expire_date - timezone.now()
