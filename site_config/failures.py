@@ -10,7 +10,9 @@ import logging
 import sys
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
@@ -18,7 +20,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
-from django.views.defaults import server_error
+from django.views.defaults import bad_request, server_error
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +37,16 @@ def server_error_or_unavailable(request, *args, **kwargs):
         response["Cache-Control"] = "no-store"
         return response
     return server_error(request, *args, **kwargs)
+
+
+def bad_request_or_too_large(request, exception, *args, **kwargs):
+    """handler400: a request over DATA_UPLOAD_MAX_MEMORY_SIZE (or with too many fields) gets a 413
+    that says so and what to do; other bad requests the plain 400."""
+    if isinstance(exception, RequestDataTooBig | TooManyFieldsSent):
+        limit_mb = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+        body = loader.get_template("413.html").render({"limit_mb": f"{limit_mb:.0f}"})
+        return HttpResponse(body, status=413)
+    return bad_request(request, exception, *args, **kwargs)
 
 
 def _check_database() -> None:

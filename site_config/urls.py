@@ -11,6 +11,7 @@ from images import media as image_media
 from site_config.failures import healthz
 from site_settings.models import current as current_settings
 
+handler400 = "site_config.failures.bad_request_or_too_large"
 handler500 = "site_config.failures.server_error_or_unavailable"
 
 # The site settings' name (admin → Site settings), read afresh each time a page is drawn.
