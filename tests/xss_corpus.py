@@ -6,8 +6,9 @@ link and image tricks, mutation-XSS shapes, and breakouts aimed at attributes, <
 
 import json
 import re
+import warnings
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
 VECTORS = [
     "<script>alert(1)</script>",
@@ -104,7 +105,9 @@ def hostile_markup(html: str) -> list[str]:
     found = [f"raw markup {m.group(0)[:40]!r}" for pattern in _RAW_PATTERNS for m in pattern.finditer(html)]
     # An event handler in any tag, once quoted attribute values (where text is harmless) are set aside.
     found += [f"raw handler in {tag[:40]!r}" for tag in _TAG.findall(html) if _HANDLER.search(_QUOTED.sub("", tag))]
-    soup = BeautifulSoup(html, "lxml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)  # feeds and sitemaps are read as a browser would
+        soup = BeautifulSoup(html, "lxml")
     for element in soup.find_all(True):
         name = element.name.lower()
         if name == "script":
