@@ -1,9 +1,14 @@
 """Database down or locked: a plain 503 and recovery without a restart; /healthz names what failed;
 with Redis down, pages are still served."""
 
+import subprocess
+import sys
+
 import pytest
 from django.db import OperationalError, connection
 from django.test import Client
+
+from tests.test_settings import ROOT
 
 pytestmark = pytest.mark.django_db
 
@@ -90,3 +95,25 @@ def test_with_redis_down_pages_are_served_and_healthz_names_the_cache(client, se
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["failed"] == ["cache"]
+
+
+def test_a_real_unreachable_database_gives_503_pages_and_a_failing_healthz():
+    """A process whose PostgreSQL does not answer at all (nothing listens on port 9)."""
+    script = (
+        "from django.test import Client; c = Client(raise_request_exception=False);"
+        "page = c.get('/'); health = c.get('/healthz');"
+        "print(page.status_code, health.status_code, health.json()['failed'], 'Traceback' in page.content.decode())"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "site_config.settings.test",
+            "DATABASE_URL": "postgres://nobody@127.0.0.1:9/nothing",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "503 503 ['database', 'migrations'] False"
