@@ -1,6 +1,7 @@
 """Database down or locked: a plain 503 and recovery without a restart; /healthz names what failed;
 with Redis down, pages are still served."""
 
+import sqlite3
 import subprocess
 import sys
 
@@ -117,3 +118,41 @@ def test_a_real_unreachable_database_gives_503_pages_and_a_failing_healthz():
         check=True,
     )
     assert result.stdout.strip().splitlines()[-1] == "503 503 ['database', 'migrations'] False"
+
+
+def test_a_really_locked_sqlite_database_gives_503_then_the_same_process_recovers(tmp_path):
+    database = tmp_path / "site.sqlite3"
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "site_config.settings.test",
+        "DATABASE_URL": f"sqlite:///{database}",
+        "SQLITE_BUSY_TIMEOUT": "1",
+    }
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    holder = sqlite3.connect(database, isolation_level=None)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("INSERT INTO django_site (domain, name) VALUES ('locker', 'locker')")  # takes the lock
+    script = (
+        "from django.test import Client; c = Client(raise_request_exception=False);"
+        "print(c.get('/').status_code, c.get('/healthz').status_code, flush=True); input();"
+        "print(c.get('/').status_code, c.get('/healthz').status_code, flush=True)"
+    )
+    site = subprocess.Popen(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", script],
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert site.stdout.readline().split() == ["503", "503"]
+        holder.execute("ROLLBACK")
+        holder.close()  # the lock is released; the site process is not restarted
+        site.stdin.write("\n")
+        site.stdin.flush()
+        assert site.stdout.readline().split() == ["200", "200"]
+    finally:
+        site.kill()
+        site.wait()
