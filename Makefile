@@ -12,7 +12,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python \
 	$$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
 	"$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v "$$p"; break; }; done)
 
-.PHONY: run test setup lint format bench-import clean
+.PHONY: run serve test setup lint format bench-import bench-load clean
 
 $(BIN)/.installed: requirements.txt
 	@if [ -z "$(PYTHON)" ]; then echo "No Python 3.12 or newer found: install one (e.g. pyenv install 3.13) or run make PYTHON=/path/to/python3.13"; exit 1; fi
@@ -33,6 +33,14 @@ run: setup
 	@echo "The site: http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Production settings under gunicorn (gunicorn.conf.py): needs SECRET_KEY, ALLOWED_HOSTS and SITE_URL
+# in the environment (see README). Static files are hashed, compressed and served by WhiteNoise.
+serve: setup
+	DJANGO_SETTINGS_MODULE=site_config.settings.prod $(BIN)/python manage.py check --deploy --fail-level ERROR
+	DJANGO_SETTINGS_MODULE=site_config.settings.prod $(BIN)/python manage.py collectstatic --noinput -v 0
+	DJANGO_SETTINGS_MODULE=site_config.settings.prod $(BIN)/python manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=site_config.settings.prod $(BIN)/gunicorn -c gunicorn.conf.py
+
 test: setup
 	$(BIN)/python -m pytest
 
@@ -46,6 +54,10 @@ format: setup
 
 bench-import: setup
 	$(BIN)/python bench/import_bench.py
+
+# Serves with gunicorn (2 workers) and loads pages while 2,000 articles import (bench/load_during_import.py).
+bench-load: setup
+	$(BIN)/python bench/load_during_import.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* staticfiles .pytest_cache .ruff_cache

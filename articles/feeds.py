@@ -13,6 +13,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from . import seo
 from .models import Article, Tag, Topic
@@ -79,10 +80,11 @@ class LatestArticlesFeed(Feed):
     def feed_url(self, source: FeedSource) -> str:
         return source.url(source.request.path)
 
-    def description(self, source: FeedSource) -> str:
+    def subtitle(self, source: FeedSource) -> str:  # Atom: text
         return seo.short_description(seo.site_description())
 
-    subtitle = description
+    def description(self, source: FeedSource) -> str:  # RSS: read as HTML by many readers, so escaped
+        return escape(self.subtitle(source))
 
     def author_name(self, source: FeedSource) -> str:
         # The feed's author stands for entries without one (Atom requires an author for each entry).
@@ -92,7 +94,9 @@ class LatestArticlesFeed(Feed):
         return article.title
 
     def item_description(self, article):
-        return article.excerpt
+        # RSS <description> and Atom <summary type="html"> are read as HTML: the plain-text excerpt is
+        # escaped, so a reader shows "<script>" in a summary as text instead of running it.
+        return escape(article.excerpt)
 
     def item_link(self, article):
         return article.feed_url
@@ -140,10 +144,8 @@ class TermFeed(LatestArticlesFeed):
     def link(self, source: FeedSource) -> str:
         return source.url(source.term.get_absolute_url())
 
-    def description(self, source: FeedSource) -> str:
+    def subtitle(self, source: FeedSource) -> str:
         return seo.from_site(self.title_format.format(name=source.term.name))
-
-    subtitle = description
 
 
 class TopicFeed(TermFeed):

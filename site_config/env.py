@@ -45,7 +45,7 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
 def cache_from_url(url: str, *, key_prefix: str = "") -> dict:
     """Turn CACHE_URL/REDIS_URL into a CACHES entry.
 
-    Supported: redis:// and rediss:// (Django's own RedisCache), locmem://,
+    Supported: redis:// and rediss:// (Django's RedisCache, degrading when Redis is down: site_config/cache.py), locmem://,
     dummy://, file:///absolute/path. Query parameters become OPTIONS for Redis.
     """
     parts = urlsplit(url)
@@ -54,7 +54,7 @@ def cache_from_url(url: str, *, key_prefix: str = "") -> dict:
     if scheme in {"redis", "rediss"}:
         query = dict(parse_qsl(parts.query))
         location = url.split("?", 1)[0]
-        config |= {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}
+        config |= {"BACKEND": "site_config.cache.DegradingRedisCache", "LOCATION": location}
         if query:
             config["OPTIONS"] = query
     elif scheme == "locmem":

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_redis_url_becomes_djangos_redis_cache():
     config = cache_from_url("redis://127.0.0.1:6379/1?socket_timeout=2", key_prefix="p")
     assert config == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "site_config.cache.DegradingRedisCache",
         "LOCATION": "redis://127.0.0.1:6379/1",
         "OPTIONS": {"socket_timeout": "2"},
         "KEY_PREFIX": "p",
@@ -29,7 +29,7 @@ def test_redis_url_becomes_djangos_redis_cache():
         ("locmem://", "django.core.cache.backends.locmem.LocMemCache"),
         ("dummy://", "django.core.cache.backends.dummy.DummyCache"),
         ("file:///var/tmp/cache", "django.core.cache.backends.filebased.FileBasedCache"),
-        ("rediss://cache.internal:6380/0", "django.core.cache.backends.redis.RedisCache"),
+        ("rediss://cache.internal:6380/0", "site_config.cache.DegradingRedisCache"),
     ],
 )
 def test_other_cache_urls(url, backend):

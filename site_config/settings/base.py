@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "markdownx",
+    # Login lockout per account and per address (site_config/login_protection.py explains the settings).
+    "axes",
     "articles",
     "images",
     "site_settings",
@@ -69,8 +71,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # After the CSP middleware, so the admin's own policy is chosen before the header is written.
+    "site_config.security.SecurityHeadersMiddleware",
     # Old addresses (contrib.redirects); a redirect to an article waits until it is public.
     "articles.redirects.PublicRedirectMiddleware",
+    # Last, as django-axes requires: refuses a locked-out login with its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "site_config.urls"
@@ -124,6 +131,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+from site_config.login_protection import *  # noqa: E402, F403
+from site_config.security import PUBLIC_CSP  # noqa: E402
+
+# The admin's address, "admin/" unless ADMIN_URL says otherwise (e.g. ADMIN_URL=office-7f3a/).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+ADMIN_URL = env_str("ADMIN_URL", "admin/").strip("/") + "/"
+# A static policy with no nonce on public pages (full-page caches may keep it); the admin's own
+# policy is chosen by site_config.security.SecurityHeadersMiddleware.
+SECURE_CSP = PUBLIC_CSP
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
 
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "en-us")
 TIME_ZONE = env_str("TIME_ZONE", "America/New_York")
