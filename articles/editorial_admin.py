@@ -5,13 +5,16 @@ The rules themselves live in workflow.py, revisions.py, share.py and trash.py; t
 only connects them to Django's admin.
 """
 
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.admin.options import IS_POPUP_VAR
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import NestedObjects, unquote
 from django.contrib.redirects.models import Redirect
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import connection, router
 from django.db.models.fields.json import KT
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -21,7 +24,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from . import revisions, seo, share, trash, workflow
-from .models import Article, Revision, TrashedArticle
+from .models import Article, Revision, SearchEntry, TrashedArticle
+
+# The change form's hidden bookkeeping: never something an editor changed.
+INTERNAL_FIELDS = ("base_revision", "restored_from")
+AUTOSAVE_PREFIX = "article-autosave:"
+# Set by autosave.js on submit: which browser copy this save came from, so the next page forgets only that one.
+AUTOSAVE_FIELD = "_autosave_key"
+AUTOSAVE_SESSION = "articles_autosave_saved"
 
 
 def _when(moment) -> str:
@@ -63,6 +73,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     def _post_clean(self):
         super()._post_clean()
+        self._post_clean_unique_message()
         if self._errors:
             return
         before = None
@@ -71,16 +82,57 @@ class ArticleAdminForm(forms.ModelForm):
             if connection.in_atomic_block:  # the admin's view is; two saves of one article queue here
                 current = current.select_for_update()
             before = current.first()
-        for problem in workflow.refusals(self.user, before, self.instance):
+        problems = workflow.refusals(self.user, before, self.instance)
+        if before is not None and self._check_conflict():
+            # Someone saved since: what is refused is most likely their change (a Publisher published,
+            # dated or renamed it), still stale in this form. Put theirs back so the next save can go through.
+            stale = workflow.refused_fields(self.user, before, self.instance)
+            if stale:
+                self._refill(before, stale)
+                problems = workflow.refusals(self.user, before, self.instance)
+        for problem in problems:
             self.add_error(None, problem)
-        if before is not None:
-            self._check_conflict()
 
-    def _check_conflict(self):
+    def _refill(self, before: Article, names: list[str]) -> None:
+        data = self.data.copy()
+        for name in names:
+            value = getattr(before, name)
+            setattr(self.instance, name, value)
+            field = self.fields[name]
+            if isinstance(field.widget, forms.MultiWidget):
+                parts = zip(field.widget.widgets, field.widget.decompress(value), strict=True)
+                for index, (widget, part) in enumerate(parts):
+                    data[f"{name}_{index}"] = widget.format_value(part) or ""
+            else:
+                data[name] = "" if value is None else str(value)
+        self.data = data
+        labels = ", ".join(str(self.fields[name].label or name) for name in names)
+        self.add_error(
+            None,
+            f"{labels}: put back to the saved values, which only a Publisher can change; "
+            "every other field keeps what you typed.",
+        )
+
+    def _post_clean_unique_message(self):
+        """A slug held by an article in the trash: say so, and how to free it, not only "already exists"."""
+        errors = self._errors.get("slug") if self._errors else None
+        if not errors or not any(getattr(e, "code", "") == "unique" for e in errors.as_data()):
+            return
+        holder = Article.objects.trashed().filter(slug=self.instance.slug).exclude(pk=self.instance.pk).first()
+        if holder is not None:
+            self._errors["slug"] = self.error_class(
+                [
+                    f"The address “{holder.slug}” is held by “{holder.title}”, an article in the trash. "
+                    "Choose another slug, or ask a Publisher to free it: restore that article from the trash "
+                    "(and change its slug), or delete it for good."
+                ]
+            )
+
+    def _check_conflict(self) -> bool:
         latest = revisions.latest_revision(self.instance)
         opened = self.cleaned_data.get("base_revision") or ""
         if latest is None or opened == str(latest.pk):
-            return
+            return False
         earlier = Revision.objects.filter(article=self.instance, pk=opened).first() if opened.isdigit() else None
         if earlier is not None:
             changed = revisions.changed_fields(earlier.content, latest.content)
@@ -105,6 +157,21 @@ class ArticleAdminForm(forms.ModelForm):
         data = self.data.copy()
         data["base_revision"] = str(latest.pk)
         self.data = data
+        return True
+
+
+def _autosave_key(request, article) -> str:
+    """The browser copy's key: per article and user; autosave.js adds a per-tab part for a new article."""
+    return f"{AUTOSAVE_PREFIX}{article.pk if article is not None and article.pk else 'new'}:{request.user.pk}"
+
+
+def _without_restore(response):
+    if not isinstance(response, HttpResponseRedirect):
+        return response
+    scheme, netloc, path, query, fragment = urlsplit(response["Location"])
+    kept = [(name, value) for name, value in parse_qsl(query, keep_blank_values=True) if name != "restore"]
+    response["Location"] = urlunsplit((scheme, netloc, path, urlencode(kept), fragment))
+    return response
 
 
 def _admin_url(view: str, article_pk, *args) -> str:
@@ -144,12 +211,59 @@ class EditorialAdminMixin:
             if missing:
                 note += f" Deleted since, so not restored: {', '.join(missing)}."
             messages.warning(request, note)
+            for consequence in revisions.restore_consequences(restoring, obj):
+                messages.warning(request, consequence)
+        elif obj is not None and request.method == "GET" and "restore" in request.GET:
+            # Pruned, or another article's: showing the current article instead would pass for the revision.
+            messages.error(
+                request,
+                "That revision no longer exists (old revisions are pruned) or belongs to another article: "
+                "the form shows the article as it is now.",
+            )
         context.update(
-            autosave_key=f"article-autosave:{obj.pk if obj else 'new'}:{request.user.pk}",
+            autosave_key=_autosave_key(request, obj),
+            autosave_saved=self._saved_copies(request),
             share_url=_admin_url("share", obj.pk) if obj and not obj.is_public else "",
             revoke_url=_admin_url("share_revoke", obj.pk) if obj and obj.share_key else "",
         )
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"autosave_saved": self._saved_copies(request), **(extra_context or {})}
+        return super().changelist_view(request, extra)
+
+    # -- after a successful save
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._remember_saved_copy(request, obj, add=True)
+        return _without_restore(super().response_add(request, obj, post_url_continue))
+
+    def response_change(self, request, obj):
+        self._remember_saved_copy(request, obj, add=False)
+        # The form was opened at ?restore=N: the saved article, not the old revision again, comes back.
+        return _without_restore(super().response_change(request, obj))
+
+    def _remember_saved_copy(self, request, obj, *, add: bool) -> None:
+        """Note the browser copy this save came from, for the next page to tell autosave.js to forget it."""
+        posted = request.POST.get(AUTOSAVE_FIELD, "")
+        expected = _autosave_key(request, None if add else obj)
+        if len(posted) <= 200 and (posted == expected or posted.startswith(expected + ":")):
+            request.session[AUTOSAVE_SESSION] = [*request.session.get(AUTOSAVE_SESSION, [])[-9:], posted]
+
+    def _saved_copies(self, request) -> list[str]:
+        return request.session.pop(AUTOSAVE_SESSION, []) if hasattr(request, "session") else []
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # Only what the editor changed: not the hidden bookkeeping, not text that differs only in line endings
+        # (a browser posts CRLF; what is stored is the same).
+        initial = form.initial
+        form.changed_data = [
+            name
+            for name in form.changed_data
+            if name not in INTERNAL_FIELDS
+            and not (isinstance(initial.get(name), str) and getattr(form.instance, name, None) == initial.get(name))
+        ]
+        return super().construct_change_message(request, form, formsets, add)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -335,7 +449,7 @@ class TrashAdmin(admin.ModelAdmin):
 
     list_display = ["title", "state", "trashed_at", "trashed_by"]
     search_fields = ["title", "body"]
-    actions = ["restore"]
+    actions = ["restore", "delete_selected"]
     readonly_fields = ["title", "slug", "summary", "body", "status", "published_at", "trashed_at", "trashed_by"]
     fields = readonly_fields
 
@@ -360,6 +474,36 @@ class TrashAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    # Django's own bulk delete (its confirmation page, then a real delete), under a name that says what it does.
+    @admin.action(description="Delete selected articles for good", permissions=["delete"])
+    def delete_selected(self, request, queryset):
+        return django_delete_selected(self, request, queryset)
+
+    def get_deleted_objects(self, objs, request):
+        """The confirmation lists the articles and what goes with them in words, not the rows Django
+        keeps behind the scenes (tag links, search entries)."""
+        _, _, perms_needed, protected = super().get_deleted_objects(objs, request)
+        collector = NestedObjects(using=router.db_for_write(self.model))
+        collector.collect(list(objs))
+        articles = sorted(collector.data.get(TrashedArticle, ()) or collector.data.get(Article, ()), key=str)
+        revision_counts = {}
+        for revision in collector.data.get(Revision, ()):
+            revision_counts[revision.article_id] = revision_counts.get(revision.article_id, 0) + 1
+        listed = []
+        for article in articles:
+            listed.append(f"Article: {article.title}")
+            if revision_counts.get(article.pk):
+                listed.append([f"its {revision_counts[article.pk]} revision(s)"])
+        counts = {"articles": len(articles)}
+        if revision_counts:
+            counts["revisions"] = sum(revision_counts.values())
+        for model, found in collector.data.items():
+            # Tag links (the auto-created through model) and search entries go with the article, unseen.
+            if model in (Article, TrashedArticle, Revision, SearchEntry) or model._meta.auto_created:
+                continue
+            counts[str(model._meta.verbose_name_plural)] = len(found)  # anything else is still said
+        return listed, counts, perms_needed, protected
 
     @admin.action(description="Restore selected articles from the trash", permissions=["publish"])
     def restore(self, request, queryset):

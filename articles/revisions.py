@@ -143,6 +143,31 @@ def form_initial(revision: Revision) -> dict:
     return initial
 
 
+def restore_consequences(revision: Revision, article: Article) -> list[str]:
+    """What saving `revision` over `article` does besides the text: offline, a new address, a new date."""
+    content = revision.content
+    said = []
+    status = content.get("status", article.status)
+    if article.is_public and status != Article.Status.PUBLISHED:
+        label = Article.Status(status).label if status in Article.Status.values else status
+        said.append(f"Saving will take this article offline: this revision is “{label}”.")
+    elif article.status != Article.Status.PUBLISHED and status == Article.Status.PUBLISHED:
+        said.append("Saving will publish this article (or schedule it): this revision is published.")
+    slug = content.get("slug") or article.slug
+    if slug != article.slug:
+        old, new = article.get_absolute_url(), Article(slug=slug).get_absolute_url()
+        after = " The old address will lead to the new one." if article.is_public else ""
+        said.append(f"Saving will change its address from {old} to {new}.{after}")
+    published_at = content.get("published_at")
+    live = article.published_at.astimezone(UTC).isoformat() if article.published_at else None
+    if published_at != live:
+        said.append(
+            f"Saving will change its publication date from {_shown('published_at', live) or '(none)'} "
+            f"to {_shown('published_at', published_at) or '(none)'}."
+        )
+    return said
+
+
 def missing_terms(revision: Revision) -> list[str]:
     """Names of the revision's topic and tags that no longer exist, so restoring cannot bring them back."""
     content = revision.content

@@ -39,6 +39,20 @@ def refusals(user, before: Article | None, after: Article) -> list[str]:
     return problems
 
 
+def refused_fields(user, before: Article, after: Article) -> list[str]:
+    """The fields of `after` that `user` may not change from `before`, as refusals() judges them."""
+    if may_publish(user):
+        return []
+    fields = []
+    if after.status != before.status and Article.Status.PUBLISHED in (after.status, before.status):
+        fields.append("status")
+    if after.published_at != before.published_at:
+        fields.append("published_at")
+    if before.is_public and after.slug != before.slug:
+        fields.append("slug")
+    return fields
+
+
 def after_save(
     article: Article, *, user=None, source: str, restored_from: Revision | None = None, created=False, tags=None
 ):

@@ -1,8 +1,20 @@
+import argparse
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from articles.trash import empty_trash
+
+
+def days(value: str) -> int:
+    # A usage error, checked by the parser: exit status 2 and the usage line, as for any bad option.
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"give a number of days, 0 or more (not {value!r})")
+    return number
 
 
 class Command(BaseCommand):
@@ -10,12 +22,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--older-than", type=int, required=True, metavar="DAYS", help="days in the trash (0 empties it all)"
+            "--older-than", type=days, required=True, metavar="DAYS", help="days in the trash (0 empties it all)"
         )
 
     def handle(self, *args, older_than: int, **options):
-        if older_than < 0:
-            raise CommandError(f"--older-than {older_than}: give a number of days, 0 or more.")
         titles = empty_trash(older_than=timedelta(days=older_than))
         for title in titles:
             self.stdout.write(f"deleted for good: {title}")

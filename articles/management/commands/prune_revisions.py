@@ -1,8 +1,20 @@
+import argparse
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from articles.revisions import prune_revisions
+
+
+def count(value: str) -> int:
+    # A usage error, checked by the parser: exit status 2 and the usage line, as for any bad option.
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"give a number, 0 or more (not {value!r})")
+    return number
 
 
 class Command(BaseCommand):
@@ -12,12 +24,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--keep", type=int, required=True, metavar="N", help="newest revisions kept per article")
-        parser.add_argument("--older-than", type=int, required=True, metavar="DAYS", help="only revisions this old")
+        parser.add_argument("--keep", type=count, required=True, metavar="N", help="newest revisions kept per article")
+        parser.add_argument("--older-than", type=count, required=True, metavar="DAYS", help="only revisions this old")
 
     def handle(self, *args, keep: int, older_than: int, **options):
-        for name, value in (("--keep", keep), ("--older-than", older_than)):
-            if value < 0:
-                raise CommandError(f"{name} {value}: give a number, 0 or more.")
         deleted = prune_revisions(keep=keep, older_than=timedelta(days=older_than))
         self.stdout.write(f"{deleted} revision(s) deleted.")
