@@ -8,9 +8,11 @@ from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from articles import revisions
 from articles.backups import _storage_files
-from articles.models import Article
+from articles.models import Article, Revision
 from images.models import Image
 from tests.image_helpers import add_picture
 
@@ -22,6 +24,8 @@ def _site_content(make_article, django_user_model):
     picture = add_picture(alt_text="A quiet room")
     article = make_article(title="Finding a therapist", body="Some *text*.", featured_image=picture)
     make_article(title="A draft", status=Article.Status.DRAFT)
+    revisions.record_revision(article, source=Revision.Source.ADMIN)
+    make_article(title="In the trash", trashed_at=timezone.now())
     Redirect.objects.create(site=Site.objects.get_current(), old_path="/old/", new_path=article.get_absolute_url())
     return picture
 
@@ -31,7 +35,8 @@ def test_backup_then_restore_into_an_empty_database_brings_back_everything(tmp_p
     media_names = list(_storage_files())
     assert picture.file.name in media_names
     original_bytes = {name: default_storage.open(name).read() for name in media_names}
-    articles = set(Article.objects.values_list("title", "status", "body"))
+    articles = set(Article.objects.values_list("title", "status", "body", "trashed_at"))
+    revision_contents = list(Revision.objects.values_list("article__title", "content"))
 
     out = StringIO()
     call_command("backup", str(tmp_path / "b"), stdout=out)
@@ -47,7 +52,8 @@ def test_backup_then_restore_into_an_empty_database_brings_back_everything(tmp_p
     out = StringIO()
     call_command("restore", str(tmp_path / "b"), stdout=out)
     assert "checksums verified" in out.getvalue()
-    assert set(Article.objects.values_list("title", "status", "body")) == articles
+    assert set(Article.objects.values_list("title", "status", "body", "trashed_at")) == articles
+    assert list(Revision.objects.values_list("article__title", "content")) == revision_contents != []
     assert Article.objects.get(title="Finding a therapist").featured_image_id == picture.pk
     assert Redirect.objects.filter(old_path="/old/").exists()
     restored = Image.objects.get(pk=picture.pk)
