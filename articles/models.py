@@ -190,11 +190,13 @@ class ArticleQuerySet(models.QuerySet):
 
     def update(self, **kwargs):
         """A bulk update of what search reads (admin actions, render_articles) re-indexes those articles."""
-        from . import search
+        from . import page_invalidation, search
 
         ids = list(self.values_list("pk", flat=True)) if SEARCHED_FIELDS & kwargs.keys() else []
+        before = list(self.values_list("slug", "status"))  # what the page cache must forget
         rows = super().update(**kwargs)
         search.index_articles(ids)
+        page_invalidation.articles_updated(before, kwargs)
         return rows
 
 
