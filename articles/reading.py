@@ -49,8 +49,9 @@ def table_of_contents(body_html: str) -> list[Heading]:
 
 def _older_and_newer(at, pk):
     public = Article.objects.published()
-    older = public.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk)).order_by("-published_at", "-pk")
-    newer = public.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk)).order_by("published_at", "pk")
+    # A range on published_at (which the index serves), then the ties on either side of this article.
+    older = public.filter(published_at__lte=at).exclude(published_at=at, pk__gte=pk).order_by("-published_at", "-pk")
+    newer = public.filter(published_at__gte=at).exclude(published_at=at, pk__lte=pk).order_by("published_at", "pk")
     return older, newer
 
 
