@@ -16,13 +16,13 @@ file cache otherwise), so every worker and every app server sees the same versio
 
 import functools
 import hashlib
-import re
 import secrets
 import time
 from dataclasses import dataclass
 from email.utils import formatdate
 from pathlib import Path
 
+from compression_middleware.middleware import compressor
 from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import MiddlewareNotUsed
@@ -51,7 +51,6 @@ CACHED_VIEWS = {
     "sitemap",
     "sitemap-section",
 }
-_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 _PERSONAL = {"private", "no-store", "no-cache"}
 _NOT_REPLAYED = {"content-length", "set-cookie", "cache-control"}
 
@@ -203,8 +202,8 @@ class PageCacheMiddleware:
 
     @staticmethod
     def page_key(request) -> str:
-        # Compressed and plain copies are stored apart (GZipMiddleware runs inside this one).
-        encoding = "gzip" if _ACCEPTS_GZIP.search(request.headers.get("accept-encoding", "")) else ""
+        # One copy per encoding the compression middleware (inside this one) would choose.
+        encoding = compressor(request.headers.get("accept-encoding", ""))[0] or ""
         scheme = "https" if request.is_secure() else "http"
         raw = f"{build()}|{scheme}|{request.get_host()}|{request.get_full_path()}|{encoding}"
         return "p:" + hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()

@@ -3,6 +3,7 @@
 import gzip
 from datetime import timedelta
 
+import brotli
 import pytest
 from django.contrib.redirects.models import Redirect
 from django.urls import reverse
@@ -81,7 +82,11 @@ def test_a_page_that_sets_a_cookie_is_not_stored(client, make_article, settings)
 def test_compressed_and_plain_copies_are_stored_apart(client, make_article):
     make_article(title="Squeezed", body="Words. " * 200)
     fetch(client, "/articles/squeezed/")
-    zipped = client.get("/articles/squeezed/", headers={"accept-encoding": "gzip, br"})
+    squeezed = client.get("/articles/squeezed/", headers={"accept-encoding": "gzip, deflate, br"})
+    assert squeezed["X-Page-Cache"] == "miss" and squeezed["Content-Encoding"] == "br"
+    assert "Squeezed" in brotli.decompress(squeezed.content).decode()
+    assert client.get("/articles/squeezed/", headers={"accept-encoding": "br"})["X-Page-Cache"] == "hit"
+    zipped = client.get("/articles/squeezed/", headers={"accept-encoding": "gzip"})
     assert zipped["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped["Vary"]
     assert "Squeezed" in gzip.decompress(zipped.content).decode()
     again = client.get("/articles/squeezed/", headers={"accept-encoding": "gzip"})
@@ -204,3 +209,11 @@ def test_a_scheduled_article_appears_at_its_time_without_a_save(client, make_art
     assert home["X-Page-Cache"] == "miss" and "Tomorrow" in html
     assert client.get("/articles/tomorrow/").status_code == 200
     assert "Tomorrow" in fetch(client, "/feed/")[1] and "tomorrow" in fetch(client, "/sitemap.xml")[1]
+
+
+@pytest.mark.parametrize("url", ["/", "/feed/", "/sitemap-articles.xml"])
+def test_pages_feeds_and_sitemaps_are_compressed_when_the_client_accepts_it(client, make_article, url):
+    for n in range(12):
+        make_article(title=f"Compressed piece {n}", body="Words. " * 50)
+    response = client.get(url, headers={"accept-encoding": "br"})
+    assert response["Content-Encoding"] == "br" and brotli.decompress(response.content)

@@ -65,7 +65,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Stored public pages for anonymous readers, before any other work (articles/page_cache.py).
     "articles.page_cache.PageCacheMiddleware",
-    "django.middleware.gzip.GZipMiddleware",
+    # zstd, Brotli or gzip, as the client accepts; stored compressed by the page cache, one copy per encoding.
+    "compression_middleware.middleware.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
