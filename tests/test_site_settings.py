@@ -4,8 +4,9 @@ import json
 
 import pytest
 from bs4 import BeautifulSoup
-from django.core.cache import cache, caches
+from django.core.cache import cache
 
+from articles import page_cache
 from site_settings.models import CACHE_KEY, SiteSettings
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +105,7 @@ def test_settings_are_read_once_then_cached(client, make_article, django_assert_
     SiteSettings.objects.create(site_name="Cached Name")
     make_article()
     page(client)
-    caches["pages"].clear()  # the page drawn again, not served stored
+    page_cache.forget([page_cache.SITE])  # the page drawn again, not served stored
     with django_assert_num_queries(2):  # the home page's count and page of articles, no settings query
         assert page(client).select_one(".site-name").get_text() == "Cached Name"
 
