@@ -217,3 +217,21 @@ def test_pages_feeds_and_sitemaps_are_compressed_when_the_client_accepts_it(clie
         make_article(title=f"Compressed piece {n}", body="Words. " * 50)
     response = client.get(url, headers={"accept-encoding": "br"})
     assert response["Content-Encoding"] == "br" and brotli.decompress(response.content)
+
+
+def test_after_a_settings_change_pages_are_drawn_again_once_other_workers_have_read_it(
+    client, make_article, monkeypatch, settings
+):
+    """Without Redis, each worker keeps site settings for up to LOCAL_CACHE_SECONDS: pages another worker
+    draws in that time are drawn again when it ends, not kept with the old name."""
+    from site_settings.models import LOCAL_CACHE_SECONDS
+
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    make_article(title="Anything", slug="anything")
+    SiteSettings(site_name="New Name").save()
+    assert fetch(client, "/")[0]["X-Page-Cache"] == "miss"
+    assert fetch(client, "/")[0]["X-Page-Cache"] == "hit"
+    later = timezone.now() + timedelta(seconds=LOCAL_CACHE_SECONDS + 1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert fetch(client, "/")[0]["X-Page-Cache"] == "miss"
+    assert fetch(client, "/")[0]["X-Page-Cache"] == "hit"  # once: the version it makes then does not end
