@@ -6,6 +6,7 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks, search  # noqa: F401  (registers the system checks)
+        from . import checks, page_invalidation, search  # noqa: F401  (registers the system checks)
 
         search.connect_signals()
+        page_invalidation.connect_signals()

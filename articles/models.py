@@ -192,11 +192,13 @@ class ArticleQuerySet(models.QuerySet):
 
     def update(self, **kwargs):
         """A bulk update of what search reads (admin actions, render_articles) re-indexes those articles."""
-        from . import search
+        from . import page_invalidation, search
 
         ids = list(self.values_list("pk", flat=True)) if SEARCHED_FIELDS & kwargs.keys() else []
+        before = list(self.values_list("slug", "status"))  # what the page cache must forget
         rows = super().update(**kwargs)
         search.index_articles(ids)
+        page_invalidation.articles_updated(before, kwargs)
         return rows
 
 
@@ -292,7 +294,8 @@ class Article(models.Model):
     class Meta:
         ordering = ["-published_at", "-pk"]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_public_idx"),
+            # Article.objects.published().newest_first(): the filter, the order and the count from the index alone.
+            models.Index(fields=["status", "trashed_at", "-published_at", "-id"], name="article_listed_idx"),
         ]
         permissions = [("publish_article", "Can publish, schedule, unpublish and delete articles")]
 

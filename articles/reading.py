@@ -9,7 +9,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 
 from .models import Article
 from .text import strip_tags
@@ -47,15 +47,39 @@ def table_of_contents(body_html: str) -> list[Heading]:
     return headings if len(headings) >= TOC_MIN_HEADINGS else []
 
 
+def _older_and_newer(at, pk):
+    public = Article.objects.published()
+    # A range on published_at (which the index serves), then the ties on either side of this article.
+    older = public.filter(published_at__lte=at).exclude(published_at=at, pk__gte=pk).order_by("-published_at", "-pk")
+    newer = public.filter(published_at__gte=at).exclude(published_at=at, pk__lte=pk).order_by("published_at", "pk")
+    return older, newer
+
+
+def with_neighbours(queryset):
+    """The articles with their previous and next public article's title and slug, in the same query."""
+    older, newer = _older_and_newer(OuterRef("published_at"), OuterRef("pk"))
+    return queryset.annotate(
+        **{
+            f"{side}_{field}": Subquery(around.values(field)[:1])
+            for side, around in (("previous", older), ("next", newer))
+            for field in ("title", "slug")
+        }
+    )
+
+
 def neighbours(article: Article) -> tuple[Article | None, Article | None]:
     """The public articles published just before and just after this one (same order as the lists)."""
     if not article.is_public:
         return None, None
-    public = Article.objects.published().only("title", "slug", "published_at")
-    at, pk = article.published_at, article.pk
-    older = public.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk)).order_by("-published_at", "-pk")
-    newer = public.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk)).order_by("published_at", "pk")
-    return older.first(), newer.first()
+    if hasattr(article, "previous_slug"):  # loaded through with_neighbours: no query
+        return tuple(
+            Article(title=getattr(article, f"{side}_title"), slug=slug)
+            if (slug := getattr(article, f"{side}_slug"))
+            else None
+            for side in ("previous", "next")
+        )
+    older, newer = _older_and_newer(article.published_at, article.pk)
+    return older.only("title", "slug").first(), newer.only("title", "slug").first()
 
 
 def related(article: Article, tag_ids: list[int], count: int = RELATED_COUNT) -> list[Article]:
@@ -64,9 +88,15 @@ def related(article: Article, tag_ids: list[int], count: int = RELATED_COUNT) ->
     same_topic = Case(When(topic_id=article.topic_id, then=Value(1)), default=Value(0), output_field=IntegerField())
     if article.topic_id is None:
         same_topic = Value(0, output_field=IntegerField())
+    others = Article.objects.published().exclude(pk=article.pk)
+    # Only scored: articles sharing a tag or the topic, and the most recent (which fill up when few share).
+    # Scoring every public article takes seconds at 100,000 of them.
+    sharing = Article.tags.through.objects.filter(tag_id__in=tag_ids).values("article_id")
+    if article.topic_id is not None:
+        sharing = sharing.union(Article.objects.filter(topic_id=article.topic_id).values("pk"))
+    candidates = Q(pk__in=sharing) | Q(pk__in=others.newest_first().values("pk")[:count])
     return list(
-        Article.objects.published()
-        .exclude(pk=article.pk)
+        others.filter(candidates)
         .only("title", "slug", "published_at", "excerpt", "topic_id")
         .annotate(shared=score + same_topic)
         .order_by("-shared", "-published_at", "-pk")[:count]

@@ -117,6 +117,7 @@ class ArticleDetailView(PublicArticlesMixin, DetailView):
 
     def get_queryset(self):
         queryset = Article.objects.not_trashed() if self.can_preview() else self.public_articles()
+        queryset = reading.with_neighbours(queryset)  # previous and next in the article's own query
         return queryset.select_related("topic", "author", "featured_image").prefetch_related("tags")
 
     def get(self, request, *args, **kwargs):

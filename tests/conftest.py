@@ -4,7 +4,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "sample_content"
 def _isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
+    caches["pages"].clear()
     # Site settings as a running site has them cached (no row yet: the environment's values), so query
     # counts measure a page, not the first read after a restart. tests/test_site_settings.py clears it.
     cache.set(site_settings.CACHE_KEY, site_settings.Current.from_row(None), None)

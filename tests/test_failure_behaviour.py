@@ -85,7 +85,8 @@ def test_healthz_names_media_that_cannot_be_written(client, settings, tmp_path):
     assert response.json()["failed"] == ["media"]
 
 
-REDIS_DOWN = {"default": {"BACKEND": "site_config.cache.DegradingRedisCache", "LOCATION": "redis://127.0.0.1:9/0"}}
+_DOWN = {"BACKEND": "site_config.cache.DegradingRedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+REDIS_DOWN = {"default": _DOWN, "pages": _DOWN}  # with Redis, the page cache lives there too
 
 
 def test_with_redis_down_pages_are_served_and_healthz_names_the_cache(client, settings, make_article):

@@ -89,14 +89,14 @@ def test_an_article_page_takes_the_same_queries_however_much_surrounds_it(
     client, make_article, django_assert_num_queries
 ):
     lone = make_article(title="Lone")
-    with django_assert_num_queries(5):  # article, tags, previous, next, related
+    with django_assert_num_queries(3):  # article with previous and next, tags, related
         client.get(lone.get_absolute_url())
     topic = Topic.objects.create(name="Busy")
     tags = [Tag.objects.create(name=f"tag {n}") for n in range(6)]
     busy = make_article(title="Busy", topic=topic, tags=tags, body="## A\n\n## B\n\n## C\n\nText.")
     for n in range(12):
         make_article(title=f"Neighbour {n}", topic=topic, tags=tags[: n % 6], published_at=days_ago(n))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         client.get(busy.get_absolute_url())
 
 

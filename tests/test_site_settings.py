@@ -6,6 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
 
+from articles import page_cache
 from site_settings.models import CACHE_KEY, SiteSettings
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +105,7 @@ def test_settings_are_read_once_then_cached(client, make_article, django_assert_
     SiteSettings.objects.create(site_name="Cached Name")
     make_article()
     page(client)
+    page_cache.forget([page_cache.SITE])  # the page drawn again, not served stored
     with django_assert_num_queries(2):  # the home page's count and page of articles, no settings query
         assert page(client).select_one(".site-name").get_text() == "Cached Name"
 

@@ -65,6 +65,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Stored public pages for anonymous readers, before any other work (articles/page_cache.py).
+    "articles.page_cache.PageCacheMiddleware",
+    # zstd, Brotli or gzip, as the client accepts; stored compressed by the page cache, one copy per encoding.
+    "compression_middleware.middleware.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -124,6 +128,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _cache_url = env_str("CACHE_URL") or env_str("REDIS_URL") or "locmem://"
 CACHES = {"default": cache_from_url(_cache_url, key_prefix=env_str("CACHE_KEY_PREFIX", "site"))}
+# The full-page cache (articles/page_cache.py) must be shared by every worker and app server: Redis when
+# there is one, else files beside the database (PAGE_CACHE_DIR). PAGE_CACHE=0 turns it off.
+_page_cache_url = env_str("PAGE_CACHE_URL") or (_cache_url if _cache_url.startswith("redis") else "")
+_page_cache_url = _page_cache_url or f"file://{env_str('PAGE_CACHE_DIR', str(BASE_DIR / 'var' / 'page-cache'))}"
+CACHES["pages"] = cache_from_url(_page_cache_url, key_prefix=env_str("CACHE_KEY_PREFIX", "site") + "-pages")
+if _page_cache_url.startswith("file:"):
+    CACHES["pages"]["OPTIONS"] = {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 20_000)}
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)  # how long a stored page may wait for a reader
+PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)  # what browsers and proxies are told (Cache-Control)
+PAGE_CACHE_STALE_SECONDS = env_int("PAGE_CACHE_STALE_SECONDS", 300)  # stale-while-revalidate
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

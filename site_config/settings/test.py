@@ -13,6 +13,9 @@ SITE_URL = ""  # addresses from the request ("http://testserver"); tests that ne
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Keep test runs from reading each other's keys in a shared Redis.
 CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"
+if not os.environ.get("REDIS_URL"):  # one process: no need for files
+    CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
+CACHES["pages"]["KEY_PREFIX"] = f"test-pages-{os.getpid()}"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

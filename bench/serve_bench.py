@@ -1,0 +1,218 @@
+#!/usr/bin/env python
+"""Serving benchmark: our public pages against the same article as a static file, with wrk.
+
+Builds a site in a temporary folder (production settings, DEBUG off, SQLite), serves it with gunicorn
+(2 sync workers) three ways: with the page cache on the embedded default (files), with the cache in Redis
+(--redis), and with the cache off. The article page's HTML is saved as a static file served by the first
+gunicorn through WhiteNoise. Each target gets a warm-up, then `wrk -t2 -c16 -d10s`, in interleaved rounds
+(order rotated each round); medians are printed with each one's ratio to the static file, with the load
+average and the workers' resident memory. With --large N, a second site of N generated articles is served
+with the cache off and each page's latency measured with one connection per worker (-c2), so that the
+numbers are the page's own time rather than queueing. It also writes serve.sh, to start the cached server
+for ../shared/peer/peer_bench.sh (OUR_CMD="bash DIR/serve.sh PORT").
+
+    .venv/bin/python bench/serve_bench.py [--rounds 3] [--duration 10s] [--redis redis://127.0.0.1:6379/13]
+                                          [--large 100000] [--large-database-url postgres://...] [--keep DIR]
+"""
+
+import argparse
+import os
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.servers import ROOT, Site
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def load() -> str:
+    return Path("/proc/loadavg").read_text().split(" ", 3)[:3].__str__()
+
+
+def wrk(url: str, *, duration: str, threads: int = 2, connections: int = 16, headers=()) -> dict:
+    # A long timeout: wrk's default (2 s) would leave a slow page's requests out of its p50 and p99.
+    args = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}", "--timeout", "30s", "--latency", url]
+    for header in headers:
+        args[1:1] = ["-H", header]
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.M))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise RuntimeError(f"{url}: {errors.group(1)} error responses\n{out}")
+
+    def ms(value: str) -> float:
+        number, unit = re.fullmatch(r"([\d.]+)(\w+)", value).groups()
+        return float(number) * UNITS[unit]
+
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": ms(latency["50"]),
+        "p99": ms(latency["99"]),
+    }
+
+
+def median_of(runs: list[dict]) -> dict:
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
+def fetch(url: str) -> bytes:
+    return urllib.request.urlopen(url, timeout=30).read()
+
+
+def facts(site: Site) -> dict:
+    code = (
+        "from articles.models import Article, Tag, Topic; "
+        "a = Article.objects.published().filter(topic__isnull=False).order_by('-published_at')[20]; "
+        "t = Tag.objects.public().first(); "
+        "print(a.slug, a.topic.slug, t.slug, a.title.split()[0])"
+    )
+    slug, topic, tag, word = site.shell(code).split()
+    return {"slug": slug, "topic": topic, "tag": tag, "word": word}
+
+
+def serve_script(site: Site, folder: Path) -> Path:
+    """serve.sh PORT: the cached server alone, as peer_bench.sh's OUR_CMD starts it."""
+    keys = ["DJANGO_SETTINGS_MODULE", "SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "SECURE_SSL_REDIRECT"]
+    keys += ["DATABASE_URL", "MEDIA_ROOT", "STATIC_ROOT", "PAGE_CACHE_DIR", "LOG_LEVEL"]
+    env = " ".join(f"{key}={shlex.quote(site.env[key])}" for key in keys)
+    script = folder / "serve.sh"
+    script.write_text(
+        f"#!/bin/sh\ncd {shlex.quote(str(ROOT))}\nexec env {env} {shlex.quote(sys.executable)} -m gunicorn "
+        'site_config.wsgi -w 2 -k sync -b "127.0.0.1:$1" --log-level warning\n'
+    )
+    return script
+
+
+def main_table(args, folder: Path) -> None:
+    site = Site(folder / "site")
+    site.build()
+    site.manage("generate_articles", str(args.articles))
+    f = facts(site)
+    article = f"/articles/{f['slug']}/"
+    uncached = site.serve(PAGE_CACHE="0")
+    static_file = Path(site.env["STATIC_ROOT"]) / "bench" / "article.html"
+    static_file.parent.mkdir(parents=True, exist_ok=True)
+    static_file.write_bytes(fetch(uncached + article))  # before the cached server starts: WhiteNoise scans at start
+    cached = site.serve()
+    servers = {"cached": cached}
+    if args.redis:
+        servers["redis"] = site.serve(REDIS_URL=args.redis, CACHE_KEY_PREFIX=f"bench-{os.getpid()}")
+    targets = {
+        "static file (gunicorn + WhiteNoise)": cached + "/static/bench/article.html",
+        "article, cached, embedded default (files)": cached + article,
+        **({"article, cached, Redis": servers["redis"] + article} if args.redis else {}),
+        "article, cache off": uncached + article,
+        "home, cached": cached + "/",
+        "topic, cached": cached + f"/topics/{f['topic']}/",
+        "tag, cached": cached + f"/tags/{f['tag']}/",
+        "search, cached": cached + f"/search/?q={f['word']}",
+        "feed, cached": cached + "/feed/",
+        "sitemap, cached": cached + "/sitemap-articles.xml",
+        "home, cache off": uncached + "/",
+    }
+    print(f"site: {args.articles} articles; article page {len(fetch(cached + article)):,} bytes; load {load()}")
+    results: dict[str, list[dict]] = {name: [] for name in targets}
+    names = list(targets)
+    for round_number in range(args.rounds):
+        order = names[round_number % len(names) :] + names[: round_number % len(names)]
+        for name in order:
+            wrk(targets[name], duration=args.warmup)
+            results[name].append(wrk(targets[name], duration=args.duration))
+        print(f"round {round_number + 1} done; load {load()}", flush=True)
+    static = median_of(results[names[0]])["rps"]
+    print("\n| target | req/s | p50 ms | p99 ms | × static |\n|---|---|---|---|---|")
+    for name in names:
+        m = median_of(results[name])
+        print(f"| {name} | {m['rps']:,.0f} | {m['p50']:.2f} | {m['p99']:.2f} | {m['rps'] / static:.2f} |")
+    rss = site.worker_rss_mb()
+    print(f"\nworker resident memory after the run: {', '.join(f'{size:.0f} MB' for size in rss)}; load {load()}")
+    script = serve_script(site, folder)
+    print(f"peer bench: OUR_CMD='sh {script} 18199' ../shared/peer/peer_bench.sh '' http://127.0.0.1:18199{article}")
+    site.stop()
+
+
+def large_table(args, folder: Path) -> None:
+    env = {"DATABASE_URL": args.large_database_url} if args.large_database_url else {}
+    site = Site(folder / "large", **env)
+    site.build()
+    started = time.monotonic()
+    have = int(site.shell("from articles.models import Article; print(Article.objects.count())"))
+    if have != args.large:  # a kept folder (--keep) of the right size is reused
+        site.manage("flush", "--noinput")
+        site.manage("generate_articles", str(args.large))
+        print(f"\n{args.large:,} articles generated in {time.monotonic() - started:.0f} s", flush=True)
+    site.shell("from django.contrib.auth.models import User; User.objects.filter(username='bench').delete()")
+    f = facts(site)
+    session = site.shell(
+        "from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY; "
+        "from django.contrib.auth.models import User; from django.contrib.sessions.backends.db import SessionStore; "
+        "u = User.objects.create_superuser('bench', 'b@example.org', 'x'); s = SessionStore(); "
+        "s[SESSION_KEY] = str(u.pk); s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'; "
+        "s[HASH_SESSION_KEY] = u.get_session_auth_hash(); s.create(); print(s.session_key)"
+    )
+    server = site.serve(PAGE_CACHE="0")
+    staff = [f"Cookie: sessionid={session}"]
+    pages = {
+        "home": ("/", ()),
+        "list page 500": ("/?page=500", ()),
+        "topic": (f"/topics/{f['topic']}/", ()),
+        "tag": (f"/tags/{f['tag']}/", ()),
+        "search": (f"/search/?q={f['word']}+care", ()),
+        "article": (f"/articles/{f['slug']}/", ()),
+        "feed": ("/feed/", ()),
+        "sitemap index": ("/sitemap.xml", ()),
+        "sitemap of articles": ("/sitemap-articles.xml", ()),
+        "admin change list": ("/admin/articles/article/", staff),
+        "admin change list, search": (f"/admin/articles/article/?q={f['word']}", staff),
+    }
+    print(
+        f"\n| page, cache off, {args.large:,} articles ({site.env['DATABASE_URL'].split(':')[0]}) | p50 ms | p99 ms |"
+    )
+    print("|---|---|---|")
+    for name, (path, headers) in pages.items():
+        wrk(server + path, duration="2s", threads=1, connections=2, headers=headers)
+        m = wrk(server + path, duration=args.large_duration, threads=1, connections=2, headers=headers)
+        print(f"| {name} | {m['p50']:.1f} | {m['p99']:.1f} |", flush=True)
+    print(f"worker resident memory: {', '.join(f'{size:.0f} MB' for size in site.worker_rss_mb())}; load {load()}")
+    site.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", default="10s")
+    parser.add_argument("--warmup", default="3s")
+    parser.add_argument("--articles", type=int, default=500, help="size of the site of the main table")
+    parser.add_argument("--redis", default="", help="a Redis URL for the Redis-cached target (e.g. db 13)")
+    parser.add_argument("--large", type=int, default=0, help="also measure a site of this many articles")
+    parser.add_argument("--large-database-url", default="", help="PostgreSQL for the large site (it is flushed)")
+    parser.add_argument("--large-duration", default="10s")
+    parser.add_argument("--skip-main", action="store_true", help="only the large site")
+    parser.add_argument("--keep", default="", help="build in this folder and keep it (serve.sh stays usable)")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk not found: apt-get install -y wrk")
+    folder = Path(args.keep or tempfile.mkdtemp(prefix="serve-bench-"))
+    print(f"{os.cpu_count()} cores; load {load()}; folder {folder}")
+    try:
+        if not args.skip_main:
+            main_table(args, folder)
+        if args.large:
+            large_table(args, folder)
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

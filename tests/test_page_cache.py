@@ -1,0 +1,237 @@
+"""The full-page cache (articles/page_cache.py): what is stored, for whom, and that every change shows next time."""
+
+import gzip
+from datetime import timedelta
+
+import brotli
+import pytest
+from django.contrib.redirects.models import Redirect
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import share
+from articles.models import Article, Tag, Topic
+from site_settings.models import SiteSettings
+
+from .image_helpers import add_picture
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = reverse("admin:articles_article_changelist")
+
+
+def fetch(client, url, **headers):
+    response = client.get(url, headers=headers)
+    return response, response.content.decode(errors="replace")
+
+
+def test_a_second_anonymous_visit_is_served_stored_without_a_query(client, make_article, django_assert_num_queries):
+    make_article(title="Stored piece")
+    first, _ = fetch(client, "/articles/stored-piece/")
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second, html = fetch(client, "/articles/stored-piece/")
+    assert second["X-Page-Cache"] == "hit" and "Stored piece" in html
+    assert second["Cache-Control"].split(", ") == ["public", "max-age=60", "stale-while-revalidate=300"]
+    assert second["ETag"] == first["ETag"] and second["Last-Modified"] == first["Last-Modified"]
+    assert second["Content-Type"] == first["Content-Type"] and second["X-Frame-Options"] == "DENY"
+
+
+def test_an_unchanged_page_answers_304_to_a_conditional_request(client, make_article):
+    make_article(title="Conditional")
+    etag = client.get("/articles/conditional/")["ETag"]
+    response = client.get("/articles/conditional/", headers={"if-none-match": etag})
+    assert response.status_code == 304 and response.content == b""
+    assert client.get("/articles/conditional/", headers={"if-none-match": '"other"'}).status_code == 200
+
+
+def test_a_head_request_gets_the_stored_headers_without_a_body(client, make_article):
+    make_article(title="Headed")
+    full = client.get("/articles/headed/")
+    head = client.head("/articles/headed/")
+    assert head.status_code == 200 and head.content == b"" and head["ETag"] == full["ETag"]
+
+
+def test_staff_with_a_session_bypass_the_cache_and_their_page_is_never_stored(client, admin_client, make_article):
+    make_article(title="Shared page")
+    staff_page = admin_client.get("/articles/shared-page/")
+    assert "X-Page-Cache" not in staff_page and "no-store" in staff_page["Cache-Control"]
+    assert "private" in staff_page["Cache-Control"]
+    assert reverse("admin:articles_article_changelist") in staff_page.content.decode()  # the edit link
+    public_page, html = fetch(client, "/articles/shared-page/")
+    assert public_page["X-Page-Cache"] == "miss" and "/admin/" not in html
+
+
+def test_a_shared_preview_is_never_stored(client, make_article):
+    draft = make_article(title="Not yet", status=Article.Status.DRAFT)
+    path, _ = share.share_link(draft)
+    for _ in range(2):
+        response = client.get(path)
+        assert response.status_code == 200 and "X-Page-Cache" not in response
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_a_page_that_sets_a_cookie_is_not_stored(client, make_article, settings):
+    make_article(title="Cookie free")
+    client.cookies["csrftoken"] = "x" * 32  # a cookie that is not a session does not bypass
+    assert client.get("/articles/cookie-free/")["X-Page-Cache"] == "miss"
+    assert client.get("/articles/cookie-free/")["X-Page-Cache"] == "hit"
+    response = client.get("/articles/cookie-free/", headers={"cookie": "sessionid=abc"})
+    assert "X-Page-Cache" not in response
+
+
+def test_compressed_and_plain_copies_are_stored_apart(client, make_article):
+    make_article(title="Squeezed", body="Words. " * 200)
+    fetch(client, "/articles/squeezed/")
+    squeezed = client.get("/articles/squeezed/", headers={"accept-encoding": "gzip, deflate, br"})
+    assert squeezed["X-Page-Cache"] == "miss" and squeezed["Content-Encoding"] == "br"
+    assert "Squeezed" in brotli.decompress(squeezed.content).decode()
+    assert client.get("/articles/squeezed/", headers={"accept-encoding": "br"})["X-Page-Cache"] == "hit"
+    zipped = client.get("/articles/squeezed/", headers={"accept-encoding": "gzip"})
+    assert zipped["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped["Vary"]
+    assert "Squeezed" in gzip.decompress(zipped.content).decode()
+    again = client.get("/articles/squeezed/", headers={"accept-encoding": "gzip"})
+    assert again["X-Page-Cache"] == "hit" and again["Content-Encoding"] == "gzip"
+    plain = client.get("/articles/squeezed/")
+    assert plain["X-Page-Cache"] == "hit" and "Content-Encoding" not in plain
+
+
+# Every change shows on the next request
+
+
+def test_an_admin_edit_shows_on_the_article_and_the_lists(client, admin_client, make_article, browser_post):
+    article = make_article(title="First title", slug="piece")
+    for url in ("/articles/piece/", "/", "/feed/", "/sitemap.xml"):
+        fetch(client, url)
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    response = browser_post(admin_client, change, {"title": "Second title"})
+    assert response.status_code == 302
+    for url in ("/articles/piece/", "/", "/feed/", "/sitemap.xml"):
+        assert fetch(client, url)[0]["X-Page-Cache"] == "miss", url
+    assert "Second title" in fetch(client, "/articles/piece/")[1] and "Second title" in fetch(client, "/")[1]
+
+
+def test_publish_unpublish_trash_and_restore_through_the_admin(client, admin_client, make_article):
+    draft = make_article(title="Coming up", slug="coming-up", status=Article.Status.DRAFT)
+    assert "Coming up" not in fetch(client, "/")[1]
+    admin_client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
+    assert "Coming up" in fetch(client, "/")[1] and client.get("/articles/coming-up/").status_code == 200
+    admin_client.post(CHANGELIST, {"action": "unpublish", "_selected_action": [draft.pk]})
+    assert "Coming up" not in fetch(client, "/")[1] and client.get("/articles/coming-up/").status_code == 404
+    admin_client.post(CHANGELIST, {"action": "publish", "_selected_action": [draft.pk]})
+    assert client.get("/articles/coming-up/").status_code == 200
+    admin_client.post(reverse("admin:articles_article_delete", args=[draft.pk]), {"post": "yes"})
+    assert client.get("/articles/coming-up/").status_code == 410 and "Coming up" not in fetch(client, "/")[1]
+    trash = reverse("admin:articles_trashedarticle_changelist")
+    admin_client.post(trash, {"action": "restore", "_selected_action": [draft.pk]})
+    assert client.get("/articles/coming-up/").status_code == 200 and "Coming up" in fetch(client, "/")[1]
+
+
+def test_a_bulk_update_shows_next_time(client, make_article):
+    make_article(title="Before", slug="bulk")
+    fetch(client, "/articles/bulk/")
+    Article.objects.filter(slug="bulk").update(title="After")
+    assert "After" in fetch(client, "/articles/bulk/")[1] and "After" in fetch(client, "/")[1]
+
+
+FRONT_MATTER = "---\ntitle: {}\nslug: imported\nstatus: published\ndate: 2024-01-02\n---\n\nBody.\n"
+
+
+def test_an_import_shows_next_time(client, run_import, write):
+    source = write("piece.md", FRONT_MATTER.format("Imported once"))
+    assert run_import(source).code == 0
+    assert "Imported once" in fetch(client, "/articles/imported/")[1]
+    write("piece.md", FRONT_MATTER.format("Imported twice"))
+    assert run_import(source).code == 0
+    assert "Imported twice" in fetch(client, "/articles/imported/")[1] and "Imported twice" in fetch(client, "/")[1]
+
+
+def test_renaming_or_deleting_a_term_shows_next_time(client, make_article):
+    topic, tag = Topic.objects.create(name="Grief"), Tag.objects.create(name="Loss")
+    make_article(title="On grief", slug="on-grief", topic=topic, tags=[tag])
+    assert "Grief" in fetch(client, "/articles/on-grief/")[1] and fetch(client, "/tags/loss/")[0].status_code == 200
+    topic.name = "Bereavement"
+    topic.save()
+    assert "Bereavement" in fetch(client, "/articles/on-grief/")[1] and "Bereavement" in fetch(client, "/topics/")[1]
+    tag.delete()
+    assert client.get("/tags/loss/").status_code == 404 and "Loss" not in fetch(client, "/articles/on-grief/")[1]
+
+
+def test_site_settings_show_on_every_page_next_time(client, make_article):
+    make_article(title="Anything", slug="anything")
+    for url in ("/", "/articles/anything/", "/robots.txt"):
+        fetch(client, url)
+    SiteSettings(site_name="Renamed Practice").save()
+    assert "Renamed Practice" in fetch(client, "/")[1] and "Renamed Practice" in fetch(client, "/articles/anything/")[1]
+
+
+def test_a_new_redirect_works_at_once_for_an_address_visited_before(client, make_article):
+    article = make_article(title="Target", slug="target")
+    assert client.get("/old-address/").status_code == 404
+    Redirect.objects.create(site_id=1, old_path="/old-address/", new_path=article.get_absolute_url())
+    assert client.get("/old-address/")["Location"] == "/articles/target/"
+
+
+def test_an_image_alt_text_change_shows_next_time(client, make_article):
+    image = add_picture(size=(600, 300))
+    image.alt_text = "A quiet room"
+    image.save()
+    make_article(title="Pictured", slug="pictured", featured_image=image)
+    assert "A quiet room" in fetch(client, "/")[1] and "A quiet room" in fetch(client, "/articles/pictured/")[1]
+    image.alt_text = "Two chairs by a window"
+    image.save()
+    assert "Two chairs by a window" in fetch(client, "/")[1]
+    assert "Two chairs by a window" in fetch(client, "/articles/pictured/")[1]
+
+
+def test_editing_a_draft_leaves_every_public_page_stored(client, make_article):
+    make_article(title="Public", slug="public")
+    draft = make_article(title="Work in progress", status=Article.Status.DRAFT)
+    for url in ("/", "/articles/public/", "/feed/"):
+        fetch(client, url)
+    draft.body = "More words."
+    draft.save()
+    for url in ("/", "/articles/public/", "/feed/"):
+        assert fetch(client, url)[0]["X-Page-Cache"] == "hit", url
+
+
+def test_a_scheduled_article_appears_at_its_time_without_a_save(client, make_article, monkeypatch):
+    make_article(title="Already out")
+    now = timezone.now()
+    scheduled = make_article(title="Tomorrow's news", slug="tomorrow", published_at=now + timedelta(hours=2))
+    scheduled.refresh_from_db()
+    home, html = fetch(client, "/")
+    assert "Tomorrow's news" not in html and home["X-Page-Cache"] == "miss"
+    assert fetch(client, "/")[0]["X-Page-Cache"] == "hit"
+    monkeypatch.setattr(timezone, "now", lambda: scheduled.published_at - timedelta(seconds=30))
+    assert fetch(client, "/")[0]["Cache-Control"].split(", ")[1] == "max-age=30"  # not past the publication
+    monkeypatch.setattr(timezone, "now", lambda: scheduled.published_at + timedelta(seconds=1))
+    home, html = fetch(client, "/")
+    assert home["X-Page-Cache"] == "miss" and "Tomorrow" in html
+    assert client.get("/articles/tomorrow/").status_code == 200
+    assert "Tomorrow" in fetch(client, "/feed/")[1] and "tomorrow" in fetch(client, "/sitemap.xml")[1]
+
+
+@pytest.mark.parametrize("url", ["/", "/feed/", "/sitemap-articles.xml"])
+def test_pages_feeds_and_sitemaps_are_compressed_when_the_client_accepts_it(client, make_article, url):
+    for n in range(12):
+        make_article(title=f"Compressed piece {n}", body="Words. " * 50)
+    response = client.get(url, headers={"accept-encoding": "br"})
+    assert response["Content-Encoding"] == "br" and brotli.decompress(response.content)
+
+
+def test_after_a_settings_change_pages_are_drawn_again_once_other_workers_have_read_it(
+    client, make_article, monkeypatch, settings
+):
+    """Without Redis, each worker keeps site settings for up to LOCAL_CACHE_SECONDS: pages another worker
+    draws in that time are drawn again when it ends, not kept with the old name."""
+    from site_settings.models import LOCAL_CACHE_SECONDS
+
+    settings.CACHES = {**settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    make_article(title="Anything", slug="anything")
+    SiteSettings(site_name="New Name").save()
+    assert fetch(client, "/")[0]["X-Page-Cache"] == "miss"
+    assert fetch(client, "/")[0]["X-Page-Cache"] == "hit"
+    later = timezone.now() + timedelta(seconds=LOCAL_CACHE_SECONDS + 1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert fetch(client, "/")[0]["X-Page-Cache"] == "miss"
+    assert fetch(client, "/")[0]["X-Page-Cache"] == "hit"  # once: the version it makes then does not end
