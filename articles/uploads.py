@@ -10,14 +10,11 @@ import contextlib
 import io
 import logging
 import re
-import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import Http404
 from django.urls import re_path
 from django.views.decorators.http import require_safe
@@ -49,16 +46,6 @@ SRGB = ImageCms.createProfile("sRGB")
 NOT_AN_IMAGE = "This file is not a JPEG, PNG, GIF or WebP image."
 SVG = "SVG images are not accepted, as they can carry scripts: export it as PNG or WebP."
 DAMAGED = "This image is damaged or incomplete and could not be read."
-
-
-def store_image(upload) -> str:
-    """Store a cleaned copy of an uploaded image under a new random name and return that name.
-
-    Raises ValidationError with a message for the editor when the upload is refused.
-    """
-    data, extension = clean_image(upload)
-    name = f"{settings.MARKDOWNX_MEDIA_PATH.strip('/')}/{secrets.token_hex(16)}.{extension}"
-    return default_storage.save(name, ContentFile(data))
 
 
 def clean_image(upload) -> tuple[bytes, str]:

@@ -1,20 +1,11 @@
-import argparse
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
+from articles.management.arguments import non_negative
 from articles.trash import empty_trash
 
-
-def days(value: str) -> int:
-    # A usage error, checked by the parser: exit status 2 and the usage line, as for any bad option.
-    try:
-        number = int(value)
-    except ValueError:
-        number = -1
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"give a number of days, 0 or more (not {value!r})")
-    return number
+days = non_negative("a number of days")
 
 
 class Command(BaseCommand):
