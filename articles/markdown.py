@@ -513,7 +513,9 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
 # Elements whose content an HTML parser reads as raw text up to their end tag: one left open
 # swallows the rest of the article ("Put your code in a <script> tag…" would end the page there).
 _RAW_TEXT_ELEMENTS = "script|style|textarea|title|xmp|iframe|noembed|noframes|noscript|plaintext"
-_RAW_TEXT_START_RE = re.compile(rf"<({_RAW_TEXT_ELEMENTS})(?=[\s/>])[^>]*>", re.IGNORECASE)
+# Only "<name" is matched (the "<" is what gets escaped): no scan to the tag's end, so "<script " * 100_000
+# stays linear.
+_RAW_TEXT_START_RE = re.compile(rf"<({_RAW_TEXT_ELEMENTS})(?=[\s/>])", re.IGNORECASE)
 _RAW_TEXT_END_RE = re.compile(rf"</({_RAW_TEXT_ELEMENTS})\s*>", re.IGNORECASE)
 
 

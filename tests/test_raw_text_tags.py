@@ -44,3 +44,12 @@ def test_a_closed_script_is_still_removed_with_its_content(client, make_article)
     page = client.get(article.get_absolute_url()).content.decode()
     assert "alert(1)" not in page and "p{}" not in page
     assert "Before  after." in page and "Kept</h2>" in page
+
+
+def test_many_unclosed_start_tags_without_an_end_are_all_shown_as_text():
+    from articles.markdown import render_markdown
+
+    html = render_markdown("<script " * 2000 + "\n\n## After")
+    # A line that starts with "<script" opens a CommonMark HTML block that runs to the end: the
+    # heading stays as its text, but nothing is lost.
+    assert html.count("&lt;script") == 2000 and html.endswith("## After")
