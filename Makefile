@@ -22,7 +22,12 @@ $(BIN)/.installed: requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	@touch $@
 
-setup: $(BIN)/.installed
+# axe-core for the browser tests' accessibility checks (package.json); without npm those tests are skipped.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the browser tests will be skipped (they need axe-core from npm)"; fi
+
+setup: $(BIN)/.installed node_modules/.installed
 
 run: setup
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
