@@ -137,9 +137,9 @@ def test_a_damaged_image_is_a_400_not_a_500(editor_client, settings, content):
 def test_too_many_pixels_are_refused_from_the_header_quickly(editor_client, settings, size):
     # 7000² is over our 40 MP, 12000² in Pillow's warning band, 30000² and 65535² beyond its hard limit.
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    started = time.monotonic()
+    started = time.process_time()
     response = _upload(editor_client, _png_header(*size), "big.png", "image/png")
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
     # A decode would need size[0] * size[1] bytes at least (49 MB for the smallest); nothing near that was taken.
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before < 20 * 1024
     assert response.status_code == 400
