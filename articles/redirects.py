@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import Http404, HttpResponseGone, HttpResponsePermanentRedirect
+from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.deprecation import MiddlewareMixin
 
@@ -22,14 +23,11 @@ from .models import Article
 WORDPRESS_ID_PARAMS = ("p", "page_id")
 
 
-def leads_to_hidden_article(new_path: str, host: str) -> bool:
-    """True when `new_path` is an article's page on this site and that article is not public now.
-
-    Any other target (another page of this site, another site) is not ours to hide.
-    """
+def article_slug_at(new_path: str, host: str) -> str | None:
+    """The slug when `new_path` is an article's page on this site, else None (another page, another site)."""
     parts = urlsplit(new_path)
     if (parts.scheme or parts.netloc) and parts.netloc.lower() != host.lower():
-        return False  # another site's address
+        return None  # another site's address
     path = unquote(parts.path)
     candidates = [path] if path.endswith("/") or not settings.APPEND_SLASH else [path, path + "/"]
     for candidate in candidates:
@@ -37,10 +35,17 @@ def leads_to_hidden_article(new_path: str, host: str) -> bool:
             match = resolve(candidate)
         except Resolver404:
             continue
-        if match.view_name != "articles:detail":
-            return False
-        return not Article.objects.published().filter(slug=match.kwargs["slug"]).exists()
-    return False
+        return match.kwargs["slug"] if match.view_name == "articles:detail" else None
+    return None
+
+
+def leads_to_hidden_article(new_path: str, host: str) -> bool:
+    """True when `new_path` is an article's page on this site and that article is not public now.
+
+    Any other target (another page of this site, another site) is not ours to hide.
+    """
+    slug = article_slug_at(new_path, host)
+    return slug is not None and not Article.objects.published().filter(slug=slug).exists()
 
 
 def redirect_old_address(old_slug: str, article: Article) -> None:
@@ -84,7 +89,9 @@ def redirect_response(request, old_paths: list[str]):
     if not redirect.new_path:
         return HttpResponseGone()
     if leads_to_hidden_article(redirect.new_path, request.get_host()):
-        return None
+        # An old address of an article that was public and is now in the trash is gone as its own address is.
+        slug = article_slug_at(redirect.new_path, request.get_host())
+        return render(request, "410.html", status=410) if Article.objects.gone().filter(slug=slug).exists() else None
     return HttpResponsePermanentRedirect(redirect.new_path)
 
 

@@ -121,3 +121,26 @@ def test_a_slug_only_ever_scheduled_gets_no_redirect(as_publisher, browser_post,
     browser_post(as_publisher, change_url(article), {"body": "Scheduled."})
     rename(as_publisher, browser_post, article, "replanned")
     assert redirects() == {}
+
+
+def test_an_old_address_of_a_trashed_article_is_gone_like_its_own(as_publisher, browser_post, client, make_article):
+    article = make_article(slug="first")
+    rename(as_publisher, browser_post, article, "second")
+    response = as_publisher.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    as_publisher.logout()
+    for address in ("/articles/second/", "/articles/first/"):
+        response = client.get(address)
+        assert response.status_code == 410, address
+        assert "This page has been removed" in response.content.decode()
+    # Restored, the old address leads to it again.
+    Article.objects.filter(pk=article.pk).update(trashed_at=None)
+    assert client.get("/articles/first/")["Location"] == "/articles/second/"
+
+
+def test_an_old_address_of_a_draft_stays_unknown(as_publisher, browser_post, client, make_article):
+    article = make_article(slug="first")
+    rename(as_publisher, browser_post, article, "second")
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)
+    as_publisher.logout()
+    assert client.get("/articles/first/").status_code == 404
