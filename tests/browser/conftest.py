@@ -14,10 +14,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-# Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make between
-# browser steps are ordinary synchronous code, so Django's async-safety guard would refuse them.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 ROOT = Path(__file__).resolve().parent.parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(os.environ.get("BROWSER_ARTIFACTS", ROOT / "test-artifacts"))
@@ -52,7 +48,18 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=f"browser tests skipped: {reason}"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package", autouse=True)
+def _orm_beside_playwright():
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls the tests make between
+    # browser steps are ordinary synchronous code, so Django's async-safety guard would refuse them.
+    # Set for these tests only, never for the process: `check --deploy` in other tests refuses it.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+# One browser for the browser tests, closed after them, so its event loop is gone for the tests that follow.
+@pytest.fixture(scope="package")
 def browser():
     if reason := missing_tools():  # only under CI=true: elsewhere the tests were skipped at collection
         pytest.fail(f"CI=true: the browser tests must run, but {reason}", pytrace=False)
