@@ -84,6 +84,7 @@ def generate(count: int, *, seed: int = 1, stdout=None) -> int:
                 topic=rng.choice(topics),
                 trashed_at=now if 0.80 <= roll < 0.85 else None,
             )
+            article.fill_duplicate_keys()  # bulk_create skips save(), which fills them
             articles.append(article)
         with transaction.atomic():
             created = Article.objects.bulk_create(articles)

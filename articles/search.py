@@ -25,7 +25,8 @@ from itertools import batched
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import BooleanField, F
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -196,6 +197,23 @@ class Results:
 def search(text: str) -> Results:
     """Public articles matching every word of `text`, best first. Never raises for any input."""
     return Results(terms(text or ""))
+
+
+def filter_all_articles(queryset, text: str):
+    """`queryset` (of Article) narrowed to the articles, drafts and trashed ones too, with every word of `text`:
+    the admin's search. A LIKE over the bodies reads the whole table (seconds at 100,000 articles)."""
+    from .models import SearchEntry
+
+    words = terms(text or "")
+    if not words:
+        return queryset.none()
+    if connection.vendor == "postgresql":
+        return queryset.filter(pk__in=SearchEntry.objects.filter(vector=_PostgreSQL.query(words)).values("article_id"))
+    # "+id": the matches filter the rows SQLite reads in the change list's index order; without the +, it
+    # reads every match's row (bodies and all) to sort them, most of a second for a common word.
+    table = queryset.model._meta.db_table
+    matching = f'+"{table}"."id" IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)'
+    return queryset.filter(RawSQL(matching, [_SQLite.match(words)], output_field=BooleanField()))
 
 
 def highlight(raw: str) -> SafeString:
