@@ -197,6 +197,13 @@ class SafeDateChangeList(ChangeList):
     """The date drill-down computes the next year or month; at the calendar's end (year 9999,
     typed into the address) that overflows. Treat it as any other bad filter: a message, not a 500."""
 
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        if self.query.strip():
+            # Hidden while searching: each year it lists is one more pass over the matches (a common word
+            # matches most of 100,000 articles). A year chosen before searching still filters.
+            self.date_hierarchy = None
+
     def get_filters(self, request):
         try:
             return super().get_filters(request)
