@@ -10,8 +10,8 @@ average and the workers' resident memory. With --large N, a second site of N gen
 with the cache off and each page's latency measured with one connection per worker (-c2), so that the
 numbers are the page's own time rather than queueing, and every query of those pages is written with its
 plan to --plans-dir (bench/query_plans.py). Each server's workers count requests, page-cache hits and
-database queries (bench/gunicorn_counts.py), printed per 1,000 requests. It also writes serve.sh, to start the cached server
-for ../shared/peer/peer_bench.sh (OUR_CMD="bash DIR/serve.sh PORT").
+database queries (bench/gunicorn_counts.py), printed per 1,000 requests. It also writes serve.sh, to start
+the cached server for ../shared/peer/peer_bench.sh (OUR_CMD="bash DIR/serve.sh PORT").
 
     .venv/bin/python bench/serve_bench.py [--rounds 3] [--duration 10s] [--redis redis://127.0.0.1:6379/13]
                                           [--large 100000] [--large-database-url postgres://...] [--keep DIR]
