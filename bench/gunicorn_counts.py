@@ -21,7 +21,9 @@ def post_fork(server, worker):
     from django.db.backends.signals import connection_created
 
     def install(sender, connection, **kwargs):
-        connection.execute_wrappers.append(_count_query)
+        # Sent for every new connection of the same wrapper (SQLite reconnects each request): install once.
+        if _count_query not in connection.execute_wrappers:
+            connection.execute_wrappers.append(_count_query)
 
     connection_created.connect(install, weak=False)
 
