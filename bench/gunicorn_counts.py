@@ -1,6 +1,6 @@
 """gunicorn settings for the benchmark's servers: ours (gunicorn.conf.py), plus, in each worker, how many
-requests it answered, how many came from the page cache (X-Page-Cache: hit) and how many database
-queries it ran, written to BENCH_COUNTS_DIR/<pid>.json when the worker exits (bench/servers.py sums them)."""
+requests it answered, how many pages the page cache answered and missed (X-Page-Cache) and how many
+database queries it ran, written to BENCH_COUNTS_DIR/<pid>.json when the worker exits (bench/servers.py sums them)."""
 
 import json
 import os
@@ -9,7 +9,7 @@ from pathlib import Path
 _ours = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
 exec(compile(_ours.read_text(), str(_ours), "exec"))  # our own settings file, then the counting hooks
 
-_counts = {"requests": 0, "hits": 0, "queries": 0}
+_counts = {"requests": 0, "hits": 0, "misses": 0, "queries": 0}
 
 
 def _count_query(execute, sql, params, many, context):
@@ -30,8 +30,9 @@ def post_fork(server, worker):
 
 def post_request(worker, req, environ, resp):
     _counts["requests"] += 1
-    if any(name.lower() == "x-page-cache" and value == "hit" for name, value in resp.headers):
-        _counts["hits"] += 1
+    cache = next((value for name, value in resp.headers if name.lower() == "x-page-cache"), None)
+    if cache in {"hit", "miss"}:  # a page the cache may keep (not a static file)
+        _counts["hits" if cache == "hit" else "misses"] += 1
 
 
 def worker_exit(server, worker):

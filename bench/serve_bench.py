@@ -145,14 +145,15 @@ def main_table(args, folder: Path) -> None:
     script = serve_script(site, folder)
     print(f"peer bench: OUR_CMD='sh {script} 18199' ../shared/peer/peer_bench.sh '' http://127.0.0.1:18199{article}")
     site.stop()
-    print("\n| server (whole run, warm-ups included) | requests | page-cache hits | queries per 1,000 requests |")
+    print("\n| server (whole run, warm-ups in) | requests | page-cache hit rate (pages) | queries per 1,000 requests |")
     print("|---|---|---|---|")
     for name, counts_dir in counts.items():
         total = site.counts(counts_dir)
         if total["requests"]:
-            hit_rate = 100 * total["hits"] / total["requests"]
+            pages = total["hits"] + total["misses"]
+            hit_rate = f"{100 * total['hits'] / pages:.1f}% of {pages:,}" if pages else "no page cached (cache off)"
             per_thousand = 1000 * total["queries"] / total["requests"]
-            print(f"| {name} | {total['requests']:,} | {hit_rate:.1f}% | {per_thousand:,.1f} |")
+            print(f"| {name} | {total['requests']:,} | {hit_rate} | {per_thousand:,.1f} |")
 
 
 def large_table(args, folder: Path) -> None:

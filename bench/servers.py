@@ -114,8 +114,8 @@ class Site:
 
     @staticmethod
     def counts(counts_dir: Path) -> dict[str, int]:
-        """Requests, page-cache hits and queries of every worker that has exited (after stop())."""
-        total = {"requests": 0, "hits": 0, "queries": 0}
+        """Requests, page-cache hits and misses and queries of every worker that has exited (after stop())."""
+        total = {"requests": 0, "hits": 0, "misses": 0, "queries": 0}
         for path in Path(counts_dir).glob("*.json"):
             for key, value in json.loads(path.read_text()).items():
                 total[key] += value
