@@ -18,6 +18,7 @@ the cached server for ../shared/peer/peer_bench.sh (OUR_CMD="bash DIR/serve.sh P
 """
 
 import argparse
+import math
 import os
 import re
 import shlex
@@ -55,6 +56,9 @@ def wrk(url: str, *, duration: str, threads: int = 2, connections: int = 16, hea
     def ms(value: str) -> float:
         number, unit = re.fullmatch(r"([\d.]+)(\w+)", value).groups()
         return float(number) * UNITS[unit]
+
+    if int(re.search(r"(\d+) requests in", out).group(1)) == 0:  # none finished: slower than the run itself
+        return {"rps": 0.0, "p50": math.inf, "p99": math.inf}
 
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
