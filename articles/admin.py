@@ -7,7 +7,7 @@ from markdownx.admin import MarkdownxModelAdmin
 
 from images.alt_text import images_without_alt
 
-from . import seo_checklist, workflow
+from . import search, seo_checklist, workflow
 from .editorial_admin import EditorialAdminMixin
 from .forms import LocalDateTimeField
 from .models import Article, DeletedImport, Revision, Tag, Topic
@@ -74,6 +74,8 @@ class ArticleAdmin(OnThisSiteMixin, EditorialAdminMixin, MarkdownxModelAdmin):
         "incoming_redirects",
     ]
     list_select_related = ["topic"]
+    # One count (the filtered one) a page, not a second one of every article: at 100,000 each costs.
+    show_full_result_count = False
     actions = ["publish", "unpublish", "delete_selected"]
 
     class Media:
@@ -104,6 +106,13 @@ class ArticleAdmin(OnThisSiteMixin, EditorialAdminMixin, MarkdownxModelAdmin):
     def publication(self, article):
         # A draft's date is only a plan (or an imported leftover): not shown as if it were published.
         return article.published_at if article.status == Article.Status.PUBLISHED else None
+
+    def get_search_results(self, request, queryset, search_term):
+        """Articles with every word (title, summary, topic, tags, body) through the search index, never a LIKE
+        over every body; word forms match as on the public search ("therapists" finds "therapist")."""
+        if not search_term.strip():
+            return queryset, False
+        return search.filter_all_articles(queryset, search_term), False
 
     def get_changelist(self, request, **kwargs):
         return SafeDateChangeList
@@ -187,6 +196,13 @@ def _list_with_times(articles) -> str:
 class SafeDateChangeList(ChangeList):
     """The date drill-down computes the next year or month; at the calendar's end (year 9999,
     typed into the address) that overflows. Treat it as any other bad filter: a message, not a 500."""
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        if self.query.strip():
+            # Hidden while searching: each year it lists is one more pass over the matches (a common word
+            # matches most of 100,000 articles). A year chosen before searching still filters.
+            self.date_hierarchy = None
 
     def get_filters(self, request):
         try:

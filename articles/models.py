@@ -1,7 +1,7 @@
 import hashlib
 import json
 import unicodedata
-from datetime import UTC
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -52,6 +52,13 @@ def validate_body_size(value: str) -> None:
             f"The body is {size:,} bytes; the limit is {limit:,}. Split it into several articles.",
             code="body_too_large",
         )
+
+
+def duplicate_key(text: str) -> str:
+    """What makes two titles or descriptions the same to the SEO checklist (case and spacing aside), hashed
+    to a short indexed column: the checklist counts a page's duplicates without reading every article."""
+    key = " ".join(text.casefold().split())
+    return hashlib.blake2b(key.encode(), digest_size=16).hexdigest() if key else ""
 
 
 def clean_slug(text: str, max_length: int = SLUG_MAX_LENGTH) -> str:
@@ -190,6 +197,20 @@ class ArticleQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
 
+    def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
+        """The years that have articles, for the admin's date drill-down, by one indexed MIN() a year present:
+        Django's DISTINCT over a time-zone conversion of every row takes half a second at 100,000 articles."""
+        if kind != "year" or field_name != "published_at":
+            return super().datetimes(field_name, kind, order, tzinfo)
+        zone, years, rows = tzinfo or timezone.get_current_timezone(), [], self
+        while (first := rows.aggregate(first=models.Min("published_at"))["first"]) is not None:
+            year = first.astimezone(zone).year
+            years.append(datetime(year, 1, 1, tzinfo=zone))
+            if year == datetime.max.year:
+                break
+            rows = self.filter(published_at__gte=datetime(year + 1, 1, 1, tzinfo=zone))
+        return years[::-1] if order == "DESC" else years
+
     def update(self, **kwargs):
         """A bulk update of what search reads (admin actions, render_articles) re-indexes those articles."""
         from . import page_invalidation, search
@@ -281,6 +302,10 @@ class Article(models.Model):
     import_hash = models.CharField(max_length=64, blank=True, editable=False)
     import_state = models.CharField(max_length=64, blank=True, editable=False)
 
+    # duplicate_key() of the title and of the editor's description (meta description, else summary).
+    title_key = models.CharField(max_length=32, blank=True, editable=False, db_index=True)
+    description_key = models.CharField(max_length=32, blank=True, editable=False, db_index=True)
+
     # Deleting in the admin moves an article here (articles/trash.py); empty_trash deletes for good.
     trashed_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
     trashed_by = models.ForeignKey(
@@ -296,6 +321,12 @@ class Article(models.Model):
         indexes = [
             # Article.objects.published().newest_first(): the filter, the order and the count from the index alone.
             models.Index(fields=["status", "trashed_at", "-published_at", "-id"], name="article_listed_idx"),
+            # A topic's page: its public articles in order, and their count, without sorting the topic's rows.
+            models.Index(
+                fields=["topic", "status", "trashed_at", "-published_at", "-id"], name="article_topic_listed_idx"
+            ),
+            # The admin's change list (every article not in the trash, newest first), searched or not.
+            models.Index(fields=["trashed_at", "-published_at", "-id"], name="article_admin_list_idx"),
         ]
         permissions = [("publish_article", "Can publish, schedule, unpublish and delete articles")]
 
@@ -384,7 +415,7 @@ class Article(models.Model):
 
     # Fields save() may change besides the ones asked for.
     DERIVED_FIELDS = ("title", "slug", "body", "summary", "meta_description", "published_at", "body_html", "excerpt",
-                      "updated_at")  # fmt: skip
+                      "updated_at", "title_key", "description_key")  # fmt: skip
 
     def _reader_text(self) -> tuple:
         return tuple(self.__dict__.get(name) for name in ("title", "body", "summary"))
@@ -400,6 +431,11 @@ class Article(models.Model):
         self.slug = clean_slug(self.slug or "")
         if self.published_at is not None:
             self.published_at = self.published_at.replace(microsecond=0)
+        self.fill_duplicate_keys()
+
+    def fill_duplicate_keys(self):
+        self.title_key = duplicate_key(self.title)
+        self.description_key = duplicate_key(self.meta_description or self.summary)
 
     def fill_defaults(self):
         """A slug from the title, and publication now for a published article without a date."""

@@ -7,6 +7,7 @@ from django.views.generic import DetailView, ListView
 
 from . import reading, search, seo, share
 from .models import Article, Tag, Topic
+from .pagination import IdsFirstPaginator
 
 PAGE_SIZE = 10
 
@@ -22,6 +23,7 @@ class ArticleListView(PublicArticlesMixin, ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     paginate_by = PAGE_SIZE
+    paginator_class = IdsFirstPaginator
 
     def get_queryset(self):
         return self.public_articles()

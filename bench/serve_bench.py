@@ -8,14 +8,17 @@ gunicorn through WhiteNoise. Each target gets a warm-up, then `wrk -t2 -c16 -d10
 (order rotated each round); medians are printed with each one's ratio to the static file, with the load
 average and the workers' resident memory. With --large N, a second site of N generated articles is served
 with the cache off and each page's latency measured with one connection per worker (-c2), so that the
-numbers are the page's own time rather than queueing. It also writes serve.sh, to start the cached server
-for ../shared/peer/peer_bench.sh (OUR_CMD="bash DIR/serve.sh PORT").
+numbers are the page's own time rather than queueing, and every query of those pages is written with its
+plan to --plans-dir (bench/query_plans.py). Each server's workers count requests, page-cache hits and
+database queries (bench/gunicorn_counts.py), printed per 1,000 requests. It also writes serve.sh, to start
+the cached server for ../shared/peer/peer_bench.sh (OUR_CMD="bash DIR/serve.sh PORT").
 
     .venv/bin/python bench/serve_bench.py [--rounds 3] [--duration 10s] [--redis redis://127.0.0.1:6379/13]
                                           [--large 100000] [--large-database-url postgres://...] [--keep DIR]
 """
 
 import argparse
+import math
 import os
 import re
 import shlex
@@ -54,6 +57,9 @@ def wrk(url: str, *, duration: str, threads: int = 2, connections: int = 16, hea
         number, unit = re.fullmatch(r"([\d.]+)(\w+)", value).groups()
         return float(number) * UNITS[unit]
 
+    if int(re.search(r"(\d+) requests in", out).group(1)) == 0:  # none finished: slower than the run itself
+        return {"rps": 0.0, "p50": math.inf, "p99": math.inf}
+
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50": ms(latency["50"]),
@@ -74,10 +80,11 @@ def facts(site: Site) -> dict:
         "from articles.models import Article, Tag, Topic; "
         "a = Article.objects.published().filter(topic__isnull=False).order_by('-published_at')[20]; "
         "t = Tag.objects.public().first(); "
-        "print(a.slug, a.topic.slug, t.slug, a.title.split()[0])"
+        "from articles.sitemaps import ArticleSitemap; files = ArticleSitemap('https://x').paginator.num_pages; "
+        "print(a.slug, a.topic.slug, t.slug, a.title.split()[0], files)"
     )
-    slug, topic, tag, word = site.shell(code).split()
-    return {"slug": slug, "topic": topic, "tag": tag, "word": word}
+    slug, topic, tag, word, files = site.shell(code).split()
+    return {"slug": slug, "topic": topic, "tag": tag, "word": word, "sitemap_files": files}
 
 
 def serve_script(site: Site, folder: Path) -> Path:
@@ -99,14 +106,17 @@ def main_table(args, folder: Path) -> None:
     site.manage("generate_articles", str(args.articles))
     f = facts(site)
     article = f"/articles/{f['slug']}/"
-    uncached = site.serve(PAGE_CACHE="0")
+    counts = {name: folder / "counts" / name for name in ("cached", "redis", "cache off")}
+    uncached = site.serve(PAGE_CACHE="0", counts_dir=counts["cache off"])
     static_file = Path(site.env["STATIC_ROOT"]) / "bench" / "article.html"
     static_file.parent.mkdir(parents=True, exist_ok=True)
     static_file.write_bytes(fetch(uncached + article))  # before the cached server starts: WhiteNoise scans at start
-    cached = site.serve()
+    cached = site.serve(counts_dir=counts["cached"])
     servers = {"cached": cached}
     if args.redis:
-        servers["redis"] = site.serve(REDIS_URL=args.redis, CACHE_KEY_PREFIX=f"bench-{os.getpid()}")
+        servers["redis"] = site.serve(
+            REDIS_URL=args.redis, CACHE_KEY_PREFIX=f"bench-{os.getpid()}", counts_dir=counts["redis"]
+        )
     targets = {
         "static file (gunicorn + WhiteNoise)": cached + "/static/bench/article.html",
         "article, cached, embedded default (files)": cached + article,
@@ -139,6 +149,15 @@ def main_table(args, folder: Path) -> None:
     script = serve_script(site, folder)
     print(f"peer bench: OUR_CMD='sh {script} 18199' ../shared/peer/peer_bench.sh '' http://127.0.0.1:18199{article}")
     site.stop()
+    print("\n| server (whole run, warm-ups in) | requests | page-cache hit rate (pages) | queries per 1,000 requests |")
+    print("|---|---|---|---|")
+    for name, counts_dir in counts.items():
+        total = site.counts(counts_dir)
+        if total["requests"]:
+            pages = total["hits"] + total["misses"]
+            hit_rate = f"{100 * total['hits'] / pages:.1f}% of {pages:,}" if pages else "no page cached (cache off)"
+            per_thousand = 1000 * total["queries"] / total["requests"]
+            print(f"| {name} | {total['requests']:,} | {hit_rate} | {per_thousand:,.1f} |")
 
 
 def large_table(args, folder: Path) -> None:
@@ -171,7 +190,9 @@ def large_table(args, folder: Path) -> None:
         "article": (f"/articles/{f['slug']}/", ()),
         "feed": ("/feed/", ()),
         "sitemap index": ("/sitemap.xml", ()),
-        "sitemap of articles": ("/sitemap-articles.xml", ()),
+        "sitemap of articles, first file": ("/sitemap-articles.xml", ()),
+        "sitemap of articles, last file": (f"/sitemap-articles.xml?p={f['sitemap_files']}", ()),
+        "sitemap of tags": ("/sitemap-tags.xml", ()),
         "admin change list": ("/admin/articles/article/", staff),
         "admin change list, search": (f"/admin/articles/article/?q={f['word']}", staff),
     }
@@ -185,6 +206,29 @@ def large_table(args, folder: Path) -> None:
         print(f"| {name} | {m['p50']:.1f} | {m['p99']:.1f} |", flush=True)
     print(f"worker resident memory: {', '.join(f'{size:.0f} MB' for size in site.worker_rss_mb())}; load {load()}")
     site.stop()
+    # Every query of each page, timed, with its plan (EXPLAIN QUERY PLAN / EXPLAIN ANALYZE), for the record.
+    vendor = site.env["DATABASE_URL"].split(":")[0]
+    plans = Path(args.plans_dir).resolve() / f"plans-{vendor}-{args.large}.txt"
+    plans.parent.mkdir(parents=True, exist_ok=True)
+    public = [path for path, headers in pages.values() if not headers]
+    admin = [path for path, headers in pages.values() if headers]
+    subprocess.run(
+        [
+            sys.executable,
+            "bench/query_plans.py",
+            *public,
+            "--staff",
+            "bench",
+            "--staff-paths",
+            *admin,
+            "--output",
+            plans,
+        ],
+        cwd=ROOT,
+        env=site.env,
+        check=True,
+    )
+    print(f"query plans: {plans}")
 
 
 def main() -> None:
@@ -197,6 +241,7 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=0, help="also measure a site of this many articles")
     parser.add_argument("--large-database-url", default="", help="PostgreSQL for the large site (it is flushed)")
     parser.add_argument("--large-duration", default="10s")
+    parser.add_argument("--plans-dir", default="var/bench-plans", help="where the large site's query plans go")
     parser.add_argument("--skip-main", action="store_true", help="only the large site")
     parser.add_argument("--keep", default="", help="build in this folder and keep it (serve.sh stays usable)")
     args = parser.parse_args()

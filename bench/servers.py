@@ -4,6 +4,7 @@ A `Site` is a database, media, static and page-cache folder under one directory,
 production is (site_config.settings.prod, DEBUG off) but over plain HTTP on loopback.
 """
 
+import json
 import os
 import secrets
 import signal
@@ -40,6 +41,7 @@ class Site:
             "STATIC_ROOT": str(self.folder / "static"),
             "PAGE_CACHE_DIR": str(self.folder / "page-cache"),
             "LOG_LEVEL": "WARNING",
+            "ACCESS_LOG": "/dev/null",  # gunicorn.conf.py logs every request to stdout by default
             **env,
         }
         self.servers: list[subprocess.Popen] = []
@@ -60,14 +62,20 @@ class Site:
         self.manage("collectstatic", "--noinput")  # first: with DEBUG off, checks need the manifest
         self.manage("migrate", "--noinput")
 
-    def serve(self, *, workers: int = 2, port: int | None = None, **env: str) -> str:
-        """Start gunicorn (sync workers) and return its address once it answers."""
+    def serve(self, *, workers: int = 2, port: int | None = None, counts_dir: Path | None = None, **env: str) -> str:
+        """Start gunicorn (sync workers) and return its address once it answers. With `counts_dir`, each
+        worker writes its requests, page-cache hits and queries there when it exits (see `counts`)."""
         port = port or free_port()
+        if counts_dir is not None:
+            Path(counts_dir).mkdir(parents=True, exist_ok=True)
+            env = {**env, "BENCH_COUNTS_DIR": str(counts_dir)}
+        config = ["-c", str(ROOT / "bench" / "gunicorn_counts.py")] if counts_dir is not None else []
         process = subprocess.Popen(
             [
                 PYTHON,
                 "-m",
                 "gunicorn",
+                *config,
                 "site_config.wsgi",
                 "-w",
                 str(workers),
@@ -103,6 +111,15 @@ class Site:
                     if line.startswith("VmRSS:"):
                         sizes.append(int(line.split()[1]) / 1024)
         return sizes
+
+    @staticmethod
+    def counts(counts_dir: Path) -> dict[str, int]:
+        """Requests, page-cache hits and misses and queries of every worker that has exited (after stop())."""
+        total = {"requests": 0, "hits": 0, "misses": 0, "queries": 0}
+        for path in Path(counts_dir).glob("*.json"):
+            for key, value in json.loads(path.read_text()).items():
+                total[key] += value
+        return total
 
     def stop(self) -> None:
         for server in self.servers:

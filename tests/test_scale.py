@@ -1,0 +1,132 @@
+"""What keeps pages fast at 100,000 articles, checked at small scale: queries that do not grow with the number
+of articles, indexes the key queries can use, and the cheaper paths giving the same answers as the plain ones."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import seo_checklist
+from articles.models import Article, Tag, Topic
+from articles.pagination import IdsFirstPaginator
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = reverse("admin:articles_article_changelist")
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def add_articles(make_article, count: int, start: int = 0) -> None:
+    topic, tag = Topic.objects.get_or_create(name="Care")[0], Tag.objects.get_or_create(name="Calm")[0]
+    for n in range(start, start + count):
+        make_article(
+            title=f"Therapy note {n}",
+            body=f"Therapy words {n}, with [a link](/articles/therapy-note-{n + 1}/).",
+            topic=topic,
+            tags=[tag],
+            published_at=timezone.now() - timedelta(days=400 * (n % 3) + n + 1),  # over several years
+        )
+
+
+def count_queries(client, url) -> int:
+    client.get(url)  # the session and permission caches warm, as for an editor already working
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("query", ["", "?q=therapy", "?q=therapy+words&published_at__year=2025", "?seo=attention"])
+def test_the_admin_change_list_takes_the_same_queries_for_5_and_50_articles(admin_client, make_article, query):
+    add_articles(make_article, 5)
+    few = count_queries(admin_client, CHANGELIST + query)
+    add_articles(make_article, 45, start=5)
+    assert count_queries(admin_client, CHANGELIST + query) == few
+
+
+def test_admin_search_finds_word_forms_in_any_article_through_the_index(admin_client, make_article):
+    make_article(title="Seeing therapists", body="Plain words.", status=Article.Status.DRAFT)
+    make_article(title="Other", body="About one therapist only.")
+    make_article(title="Unrelated", body="Nothing here.")
+    for query, found in (("therapist", {"Seeing therapists", "Other"}), ("THERAPISTS plain", {"Seeing therapists"})):
+        response = admin_client.get(CHANGELIST, {"q": query})
+        assert {a.title for a in response.context["cl"].result_list} == found
+    assert list(admin_client.get(CHANGELIST, {"q": "“…”"}).context["cl"].result_list) == []
+
+
+def test_the_admin_date_drill_down_lists_exactly_the_years_that_have_articles(admin_client, make_article):
+    for year in (2019, 2021, 2021, 2024):
+        make_article(title=f"In {year}", published_at=datetime(year, 6, 1, tzinfo=UTC))
+    make_article(title="Draft without a date", status=Article.Status.DRAFT)
+    page = admin_client.get(CHANGELIST).content.decode()
+    assert [year for year in range(2015, 2030) if f"published_at__year={year}" in page] == [2019, 2021, 2024]
+    searched = admin_client.get(CHANGELIST, {"q": "2021"})
+    assert searched.context["cl"].date_hierarchy is None  # hidden while searching
+
+
+def test_duplicate_titles_are_counted_across_every_article_by_their_stored_keys(make_article):
+    first = make_article(title="Sleep  Well", summary="Same words here.")
+    make_article(title="sleep well", summary="same  WORDS here.", status=Article.Status.DRAFT)
+    single = make_article(title="Unique", summary="Other words.")
+    context = seo_checklist.Context.for_articles([first, single])
+    codes = {a.title: {i.code for i in seo_checklist.check(a, context)} for a in (first, single)}
+    assert {"title-duplicate", "description-duplicate"} <= codes["Sleep Well"]
+    assert not {"title-duplicate", "description-duplicate"} & codes["Unique"]
+
+
+def test_a_deep_list_page_found_by_ids_first_shows_the_same_articles_in_the_same_order(
+    client, make_article, monkeypatch
+):
+    add_articles(make_article, 25)
+    expected = list(Article.objects.published().newest_first().values_list("title", flat=True)[10:20])
+    monkeypatch.setattr(IdsFirstPaginator, "direct_offset", 0)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/?page=2")
+    assert [a.title for a in response.context["articles"]] == expected
+    assert len(captured) == 3  # the count, the page's ids, its rows
+
+
+# -- the plans: each key query can be answered from its index (the 100,000-article plans: bench/serve_bench.py)
+
+
+def plan(queryset) -> str:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        return "\n".join(str(row[-1]) for row in cursor.fetchall())
+
+
+KEY_QUERIES = {
+    "the public list": (lambda: Article.objects.published().newest_first()[:10], "article_listed_idx"),
+    "its count": (lambda: Article.objects.published().values("pk"), "article_listed_idx"),
+    "a topic's list": (
+        lambda: Article.objects.published().filter(topic_id=1).newest_first()[:10],
+        "article_topic_listed_idx",
+    ),
+    "the admin's list": (
+        lambda: Article.objects.not_trashed().order_by("-published_at", "-pk")[:100],
+        "article_admin_list_idx",
+    ),
+    "an article by its slug": (lambda: Article.objects.published().filter(slug="x"), "slug"),
+    "a tag's articles": (lambda: Article.tags.through.objects.filter(tag_id=1).values("article_id"), "tag_id"),
+    "duplicate titles": (lambda: Article.objects.filter(title_key__in=["a", "b"]).values("title_key"), "title_key"),
+}
+
+
+@pytest.mark.parametrize("name", list(KEY_QUERIES))
+def test_each_key_query_is_answered_from_an_index_not_a_scan_of_the_table(name, make_article):
+    if connection.vendor == "postgresql":
+        # On a few rows its cost model prefers the one-column published_at index and a sort (it does so for
+        # the admin's list at 100,000 too): its plans are in the bench's output, not asserted here.
+        pytest.skip("PostgreSQL's plans at this size say nothing: see bench/serve_bench.py --large")
+    add_articles(make_article, 5)
+    build, index = KEY_QUERIES[name]
+    text = plan(build())
+    assert index in text, text
+    assert "SCAN articles_article\n" not in text + "\n", text
