@@ -78,6 +78,10 @@ def test_a_dropped_image_is_uploaded_inserted_and_described(page, group_editor):
     preview_image = page.locator(".markdownx-preview").get_by_role("img", name="Boats resting on the mud [at dawn]")
     expect(preview_image).to_be_visible()
     expect(preview_image).to_have_js_property("complete", True)
+    # The browser's copy of unsaved text (autosave.js) has the described image too, not only typed text.
+    page.wait_for_function(
+        "() => Object.keys(localStorage).some((key) => (localStorage.getItem(key) || '').includes('Boats resting'))"
+    )
 
 
 def test_not_describing_a_dropped_image_leaves_its_placeholder_selected(page, group_editor):
