@@ -79,8 +79,9 @@ class ArticleAdmin(OnThisSiteMixin, EditorialAdminMixin, MarkdownxModelAdmin):
     actions = ["publish", "unpublish", "delete_selected"]
 
     class Media:
-        # Shows a refused image upload's message beside the editor instead of markdownx's "Invalid response".
-        js = ["articles/editor_uploads.js", "articles/autosave.js"]
+        # A refused image upload's message beside the editor instead of markdownx's "Invalid response"; a dialog
+        # asking for a dropped image's description; unsaved text kept in the browser.
+        js = ["articles/editor_uploads.js", "articles/alt_text_prompt.js", "articles/autosave.js"]
 
     fieldsets = [
         (None, {"fields": ["title", "slug", "body", "images_without_alt_text", "summary", "featured_image"]}),

@@ -62,8 +62,8 @@ class UploadView(StaffEditorMixin, View):
     image) and answers markdownx's JS with {"image_code": "![Describe the image](image:…)"}, or {"error": message}.
 
     markdownx.js parses every answer as JSON, whatever its status, so refusals are JSON too;
-    articles/static/articles/editor_uploads.js shows the message beside the editor, and selects the
-    placeholder alt text so the editor types the description over it.
+    articles/static/articles/editor_uploads.js shows the message beside the editor, and alt_text_prompt.js asks
+    for the description that replaces the placeholder alt text.
     """
 
     http_method_names = ["post"]

@@ -409,4 +409,5 @@ def test_the_article_editor_loads_the_upload_error_script(editor_client, make_ar
         response = editor_client.get(page)
         assert response.status_code == 200
         assert b'src="/static/articles/editor_uploads.js"' in response.content
+        assert b'src="/static/articles/alt_text_prompt.js"' in response.content  # tests/browser: what it does
     assert finders.find("articles/editor_uploads.js")

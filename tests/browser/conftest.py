@@ -174,3 +174,70 @@ def pytest_terminal_summary(terminalreporter):
     reason = missing_tools()
     if reason and os.environ.get("CI") != "true":
         terminalreporter.write_line(f"Browser tests (tests/browser/) were skipped: {reason}.", yellow=True)
+
+
+# -- Editor journeys (tests/browser/test_editor_*.py) ---------------------------------------------------------
+
+
+def screenshots(page, name: str) -> list[Path]:
+    """The page as it is now at phone and desktop widths (test-artifacts/screenshots/<name>-390/1280.png);
+    the page is left at the width it had."""
+    size = page.viewport_size
+    paths = []
+    for width in (PHONE, DESKTOP):
+        page.set_viewport_size({"width": width, "height": size["height"]})
+        paths.append(screenshot(page, name))
+    page.set_viewport_size(size)
+    return paths
+
+
+def drop_file(target, name: str, mime: str, content: bytes) -> None:
+    """Drag a file from the desktop onto `target` (a locator), as the browser does: dragenter, dragover, drop,
+    with a DataTransfer holding a File built in the page from `content`."""
+    transfer = target.page.evaluate_handle(
+        """([name, mime, bytes]) => {
+            const transfer = new DataTransfer();
+            transfer.items.add(new File([new Uint8Array(bytes)], name, {type: mime}));
+            return transfer;
+        }""",
+        [name, mime, list(content)],
+    )
+    for event in ("dragenter", "dragover", "drop"):
+        target.dispatch_event(event, {"dataTransfer": transfer})
+
+
+@pytest.fixture(scope="session")
+def _migrated_groups(django_db_setup, django_db_blocker):
+    """The groups the migrations made (Editors, Publishers) and their permissions, read once from the fresh
+    test database, before any live_server test has emptied it."""
+    from django.contrib.auth.models import Group
+
+    with django_db_blocker.unblock():
+        groups = {
+            group.name: list(group.permissions.values_list("content_type__app_label", "codename"))
+            for group in Group.objects.prefetch_related("permissions")
+        }
+    assert groups, "the test database has no groups: read them before a transactional test empties it"
+    return groups
+
+
+@pytest.fixture
+def editorial_groups(transactional_db, _migrated_groups):
+    """The migrations' groups, back in the database. A live_server test's database is emptied after each test
+    (transactional), and the migrations' rows go with it; permissions come back (post_migrate), groups do not."""
+    from django.contrib.auth.models import Group, Permission
+
+    for name, wanted in _migrated_groups.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for app_label, codename in wanted:
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+
+
+@pytest.fixture
+def group_editor(editorial_groups, group_editor):
+    return group_editor
+
+
+@pytest.fixture
+def publisher(editorial_groups, publisher):
+    return publisher

@@ -706,7 +706,7 @@ def test_memory_stays_flat_however_large_the_export(tmp_path):
         out.write(b"</channel></rss>\n")
     assert path.stat().st_size > 30_000_000
 
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: a guard against blow-ups that a busy machine cannot fail
     tracemalloc.start()
     try:
         with path.open("rb") as stream:
@@ -718,7 +718,7 @@ def test_memory_stays_flat_however_large_the_export(tmp_path):
         tracemalloc.stop()
     assert counts == {"post": 1_000, "skipped": 19_000}
     assert peak < 10_000_000, f"peak {peak:,} bytes"
-    assert time.monotonic() - started < 15
+    assert time.process_time() - started < 15
 
 
 def test_one_huge_item_is_not_held_in_memory_when_over_the_limit():
@@ -833,9 +833,9 @@ def test_blank_lines_collapse_and_spacer_paragraphs_vanish():
     ["[sic] word " * 20_000, "[/b]" + "[b]" * 20_000, "[" * 50_000, "<div " * 20_000, " \n" * 50_000, "<!--" * 20_000],
 )
 def test_malformed_input_converts_in_linear_time(html):
-    started = time.monotonic()
+    started = time.process_time()
     html_to_markdown(html)
-    assert time.monotonic() - started < 1
+    assert time.process_time() - started < 1
 
 
 def test_comments_including_more_tag_are_dropped():

@@ -8,7 +8,7 @@
  * dispatched synchronously just before that write, so we note the text and selection then and put them back
  * in a microtask, which runs once markdownx's handler has returned (and before anything is painted).
  *
- * After a successful upload, selects the "Describe the image" alt text placeholder it inserted.
+ * After a successful upload, alt_text_prompt.js asks for the image's description.
  *
  * Loaded as a file through ArticleAdmin.Media: no inline script, so it works under a strict CSP.
  */
@@ -16,7 +16,6 @@
     "use strict";
 
     var NOTE_CLASS = "markdownx-upload-error";
-    var ALT_PLACEHOLDER = "Describe the image";
     var FALLBACK = "The image could not be uploaded. Try again, or use a JPEG, PNG, GIF or WebP image.";
 
     function existingNote(container) {
@@ -56,24 +55,6 @@
         var note = existingNote(event.target);
         if (note) {
             note.parentNode.removeChild(note);
-        }
-        selectAltPlaceholder(event);
-    }
-
-    // The upload inserts "![Describe the image](image:...)" (images/alt_text.py's placeholder) and leaves the
-    // cursor after it: select the placeholder, so what the editor types next is the image's description.
-    function selectAltPlaceholder(event) {
-        var container = event.target;
-        var editor = container.querySelector && container.querySelector(".markdownx-editor");
-        var response = event.detail && event.detail[0];
-        var code = response && typeof response.image_code === "string" ? response.image_code : "";
-        if (!editor || code.indexOf("![" + ALT_PLACEHOLDER + "](") !== 0) {
-            return;
-        }
-        var start = editor.selectionEnd - code.length;
-        if (editor.value.substring(start, editor.selectionEnd) === code) {
-            editor.focus();
-            editor.setSelectionRange(start + 2, start + 2 + ALT_PLACEHOLDER.length);
         }
     }
 
