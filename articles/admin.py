@@ -78,7 +78,8 @@ class ArticleAdmin(OnThisSiteMixin, EditorialAdminMixin, MarkdownxModelAdmin):
 
     class Media:
         # Shows a refused image upload's message beside the editor instead of markdownx's "Invalid response".
-        js = ["articles/editor_uploads.js", "articles/autosave.js"]
+        # autocomplete_names.js gives the autocomplete boxes the names screen readers need.
+        js = ["articles/editor_uploads.js", "articles/autosave.js", "articles/autocomplete_names.js"]
 
     fieldsets = [
         (None, {"fields": ["title", "slug", "body", "images_without_alt_text", "summary", "featured_image"]}),
