@@ -75,7 +75,13 @@ def lighthouse(command: list[str], url: str, report: Path) -> tuple[dict, dict[s
         "--chrome-flags=--headless=new --no-sandbox --disable-dev-shm-usage",
     ]
     env = {**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH", "/usr/bin/chromium")}
-    subprocess.run(args, check=True, env=env, stdout=subprocess.DEVNULL)
+    for attempt in range(3):  # Lighthouse now and then loses the trace of a load (NO_NAVSTART) on a busy machine
+        run = subprocess.run(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if run.returncode == 0:
+            break
+        print(f"lighthouse failed on {url} (attempt {attempt + 1}): {run.stderr.strip()[-300:]}", file=sys.stderr)
+    else:
+        raise RuntimeError(f"lighthouse failed three times on {url}")
     result = json.loads(report.read_text())
     return result, {name: round(result["categories"][name]["score"] * 100) for name in CATEGORIES}
 

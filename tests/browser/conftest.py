@@ -229,7 +229,7 @@ def tab_to(page, times: int = 1) -> dict:
             const el = document.activeElement;
             const box = el.getBoundingClientRect();
             const style = getComputedStyle(el);
-            const text = el.innerText || el.value || el.getAttribute('aria-label') || '';
+            const text = el.textContent || el.value || el.getAttribute('aria-label') || '';
             return {tag: el.tagName.toLowerCase(), text: text.trim(),
                     href: el.getAttribute('href'), id: el.id, top: box.top + scrollY, left: box.left + scrollX,
                     visible: box.width > 0 && box.height > 0,
