@@ -193,8 +193,8 @@ def reader_site(make_article, django_user_model):
 
     topic = Topic.objects.create(name="Sleep")
     tag = Tag.objects.create(name="Night routines")
-    photo = add_picture(size=(1200, 750), alt_text="A quiet bedroom at dusk", colour=(40, 60, 90))
-    chart = add_picture(size=(900, 600), alt_text="Hours slept per night, by week", colour=(200, 180, 60))
+    photo = add_picture(size=(800, 500), alt_text="A quiet bedroom at dusk", colour=(40, 60, 90))
+    chart = add_picture(size=(480, 320), alt_text="Hours slept per night, by week", colour=(200, 180, 60))
     now = timezone.now()
     paragraph = "Regular hours help the body settle. A dark, cool room helps too, and so does a short walk. "
     older = make_article(
