@@ -80,8 +80,14 @@ class ArticleAdmin(OnThisSiteMixin, EditorialAdminMixin, MarkdownxModelAdmin):
 
     class Media:
         # A refused image upload's message beside the editor instead of markdownx's "Invalid response"; a dialog
-        # asking for a dropped image's description; unsaved text kept in the browser.
-        js = ["articles/editor_uploads.js", "articles/alt_text_prompt.js", "articles/autosave.js"]
+        # asking for a dropped image's description; unsaved text kept in the browser; the autocomplete boxes
+        # get the names screen readers need.
+        js = [
+            "articles/editor_uploads.js",
+            "articles/alt_text_prompt.js",
+            "articles/autosave.js",
+            "articles/autocomplete_names.js",
+        ]
 
     fieldsets = [
         (None, {"fields": ["title", "slug", "body", "images_without_alt_text", "summary", "featured_image"]}),

@@ -107,3 +107,15 @@ def test_view_on_site_opens_the_page_on_this_host_not_the_site_records(admin_cli
         page = admin_client.get(f"/admin/articles/{model}/{obj.pk}/change/").content.decode()
         assert f'href="{obj.get_absolute_url()}" class="viewsitelink"' in page
         assert "example.com" not in page
+
+
+def test_the_login_page_has_one_level_one_heading_the_site_name(client, settings):
+    from bs4 import BeautifulSoup
+
+    page = BeautifulSoup(client.get(reverse("admin:login")).content, "lxml")
+    assert [h1.get_text(strip=True) for h1 in page.find_all("h1")] == ["Articles"]
+    assert page.find("h1")["id"] == "site-name"  # the admin's own styling for the site's name
+
+
+def test_the_article_form_loads_the_script_that_names_its_autocomplete_boxes(admin_client):
+    assert b"articles/autocomplete_names.js" in admin_client.get(reverse("admin:articles_article_add")).content

@@ -10,6 +10,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
@@ -241,3 +242,69 @@ def group_editor(editorial_groups, group_editor):
 @pytest.fixture
 def publisher(editorial_groups, publisher):
     return publisher
+
+
+# -- Reader journeys, hostile content, accessibility (issue 12, reader side) ----------------------------
+
+
+@pytest.fixture
+def reader_site(make_article, django_user_model):
+    """A small public site: three articles sharing a topic and a tag (previous/next, related), the middle
+    one with library images in its body and as featured image, and a once-public article in the trash."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.models import Article, Tag, Topic
+    from tests.image_helpers import add_picture
+
+    topic = Topic.objects.create(name="Sleep")
+    tag = Tag.objects.create(name="Night routines")
+    photo = add_picture(size=(800, 500), alt_text="A quiet bedroom at dusk", colour=(40, 60, 90))
+    chart = add_picture(size=(480, 320), alt_text="Hours slept per night, by week", colour=(200, 180, 60))
+    now = timezone.now()
+    paragraph = "Regular hours help the body settle. A dark, cool room helps too, and so does a short walk. "
+    older = make_article(
+        title="Winding down before bed", body=paragraph * 4, topic=topic, tags=[tag],
+        published_at=now - timedelta(days=3), summary="Small habits for a calmer evening.",
+    )  # fmt: skip
+    middle = make_article(
+        title="How much sleep do we need",
+        body=f"{paragraph * 3}\n\n## What the studies say\n\n{photo.markdown()}\n\n{paragraph * 2}\n\n"
+        f"## Keeping a diary\n\n{chart.markdown()}\n\n{paragraph}\n\n## In short\n\n{paragraph}",
+        topic=topic, tags=[tag], featured_image=photo, published_at=now - timedelta(days=2),
+        summary="What the research says about hours of sleep.",
+    )  # fmt: skip
+    newer = make_article(
+        title="Naps and the afternoon slump", body=paragraph * 3, topic=topic, tags=[tag],
+        published_at=now - timedelta(days=1), summary="When a nap helps and when it does not.",
+    )  # fmt: skip
+    gone = make_article(title="An article taken down", body=paragraph, published_at=now - timedelta(days=5))
+    Article.objects.filter(pk=gone.pk).update(trashed_at=now)
+    admin = django_user_model.objects.create_superuser("admin", password="pw")
+    return SimpleNamespace(
+        topic=topic, tag=tag, older=older, middle=middle, newer=newer, gone=gone, admin=admin, images=[photo, chart]
+    )
+
+
+def tab_to(page, times: int = 1) -> dict:
+    """Press Tab and describe the element that has focus now (tag, text, href, where it is, its focus ring)."""
+    for _ in range(times):
+        page.keyboard.press("Tab")
+    return page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            const box = el.getBoundingClientRect();
+            const style = getComputedStyle(el);
+            const text = el.textContent || el.value || el.getAttribute('aria-label') || '';
+            return {tag: el.tagName.toLowerCase(), text: text.trim(),
+                    href: el.getAttribute('href'), id: el.id, top: box.top + scrollY, left: box.left + scrollX,
+                    visible: box.width > 0 && box.height > 0,
+                    ring: [style.outlineStyle, style.outlineWidth, style.outlineColor, style.boxShadow].join(' ')};
+        }"""
+    )
+
+
+def overflow_x(page) -> int:
+    """How many CSS pixels the page is wider than the window (0: no horizontal scrolling)."""
+    return page.evaluate("() => document.scrollingElement.scrollWidth - window.innerWidth")
