@@ -207,31 +207,30 @@ def drop_file(target, name: str, mime: str, content: bytes) -> None:
         target.dispatch_event(event, {"dataTransfer": transfer})
 
 
-@pytest.fixture(scope="session")
-def _migrated_groups(django_db_setup, django_db_blocker):
-    """The groups the migrations made (Editors, Publishers) and their permissions, read once from the fresh
-    test database, before any live_server test has emptied it."""
-    from django.contrib.auth.models import Group
+GROUP_MIGRATIONS = [
+    ("articles.migrations.0009_editor_publisher_groups", "create_groups"),
+    ("images.migrations.0002_editor_publisher_permissions", "grant"),
+    ("site_settings.migrations.0002_publisher_permissions", "grant"),
+]
 
-    with django_db_blocker.unblock():
-        groups = {
-            group.name: list(group.permissions.values_list("content_type__app_label", "codename"))
-            for group in Group.objects.prefetch_related("permissions")
-        }
-    assert groups, "the test database has no groups: read them before a transactional test empties it"
-    return groups
+
+@pytest.fixture(scope="session")
+def _historical_apps():
+    """The models as the migrations see them, for running their data functions again."""
+    from django.db.migrations.loader import MigrationLoader
+
+    return MigrationLoader(None, ignore_no_migrations=True).project_state().apps
 
 
 @pytest.fixture
-def editorial_groups(transactional_db, _migrated_groups):
-    """The migrations' groups, back in the database. A live_server test's database is emptied after each test
-    (transactional), and the migrations' rows go with it; permissions come back (post_migrate), groups do not."""
-    from django.contrib.auth.models import Group, Permission
+def editorial_groups(transactional_db, _historical_apps):
+    """The groups the migrations make (Editors, Publishers), back in the database. A live_server test's database
+    is emptied after each test (transactional), and the migrations' rows go with it, so the same data
+    functions run again here, whatever ran before."""
+    import importlib
 
-    for name, wanted in _migrated_groups.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for app_label, codename in wanted:
-            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    for module, function in GROUP_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(_historical_apps, None)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import re
 
 import feedparser
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.browser.conftest import DESKTOP, PHONE, overflow_x
@@ -18,7 +19,12 @@ def heading(page):
 def assert_fits_and_reads(page) -> None:
     """Nothing scrolls sideways; body text is at least 16 px and no paragraph under 12 px (Lighthouse's floor for
     legible text), readable on a phone without zooming."""
-    assert overflow_x(page) <= 0, f"{page.url} is {overflow_x(page)} px wider than the window"
+    # Measured once the page has loaded and laid out (a click's navigation may still be settling).
+    page.wait_for_load_state("load")
+    try:
+        page.wait_for_function("() => document.scrollingElement.scrollWidth <= innerWidth", timeout=3000)
+    except PlaywrightTimeout:
+        raise AssertionError(f"{page.url} is {overflow_x(page)} px wider than the window") from None
     sizes = page.evaluate(  # the body first, then every paragraph
         "() => [document.body, ...document.querySelectorAll('main p')]"
         ".map(p => parseFloat(getComputedStyle(p).fontSize))"
