@@ -4,8 +4,9 @@ The site keeps serving from the database when Redis restarts or goes away; each 
 """
 
 import logging
+import pickle
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -29,7 +30,43 @@ def _default_of_get(key, default=None, version=None):
     return default
 
 
+class PooledClient(RedisCacheClient):
+    """One redis.Redis per connection pool, made once: Django builds a new one for every call, which
+    costs more CPU than the round trip itself (about 0.2 ms of a cached page's 0.3 ms)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class PickleSerializer:
+    """Pickles everything: Django's stores integers bare (for incr) and so tries int() on every value read,
+    an exception per stored page. For a cache that never counts (the page cache)."""
+
+    @staticmethod
+    def dumps(value):
+        return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+
+    @staticmethod
+    def loads(data):
+        return pickle.loads(data)
+
+
 class DegradingRedisCache(RedisCache):
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = PooledClient
+
+    def validate_key(self, key):
+        """Redis takes any key; Django's checks are memcached's (length, spaces), a cost on every call."""
+
     get = _degrading("get", _default_of_get)
     get_many = _degrading("get_many", {})
     set = _degrading("set", None)

@@ -9,7 +9,7 @@ from django.contrib.redirects.models import Redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import share
+from articles import page_cache, share
 from articles.models import Article, Tag, Topic
 from site_settings.models import SiteSettings
 
@@ -235,3 +235,30 @@ def test_after_a_settings_change_pages_are_drawn_again_once_other_workers_have_r
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert fetch(client, "/")[0]["X-Page-Cache"] == "miss"
     assert fetch(client, "/")[0]["X-Page-Cache"] == "hit"  # once: the version it makes then does not end
+
+
+def test_a_change_made_by_another_worker_shows_on_the_next_request(client, make_article):
+    """Workers remember versions and pages (a stamp file, a Redis channel): another worker's or app server's
+    change, written through its own store, must still show at once."""
+    make_article(title="Elsewhere", slug="elsewhere")
+    fetch(client, "/articles/elsewhere/")
+    assert fetch(client, "/articles/elsewhere/")[0]["X-Page-Cache"] == "hit"
+    another_worker = page_cache.store_for(page_cache.pages_cache())
+    another_worker.set_versions({page_cache.article_tag("elsewhere"): ("from-another-worker", None)})
+    assert fetch(client, "/articles/elsewhere/")[0]["X-Page-Cache"] == "miss"
+    assert fetch(client, "/articles/elsewhere/")[0]["X-Page-Cache"] == "hit"
+
+
+def test_a_worker_remembers_pages_up_to_its_limit_and_serves_the_rest_from_the_shared_cache(
+    client, make_article, monkeypatch
+):
+    monkeypatch.setattr(page_cache.RememberingPages, "MEMORY", 40_000)
+    paths = [make_article(title=f"Long piece {n}", body="Words and more. " * 400).get_absolute_url() for n in range(8)]
+    for path in paths:
+        fetch(client, path)
+    memory = page_cache.page_store().local
+    assert 0 < memory.size <= 40_000 and len(memory.pages) < len(paths)
+    assert memory.size == sum(len(entry.content) for entry in memory.pages.values())
+    for path in paths:
+        response, html = fetch(client, path)
+        assert response["X-Page-Cache"] == "hit" and "Long piece" in html
