@@ -86,6 +86,11 @@ def forget(tags, *, settings_changed: bool = False) -> None:
     page_store().set_versions({tag: _new_version(tag, settings_changed) for tag in set(tags)})
 
 
+def current_versions(tags: list[str]) -> tuple:
+    """The tags' current tokens (new ones where missing or ended), as the page cache compares them."""
+    return _summary(page_store().versions(tags))[0]
+
+
 def clear() -> None:
     """Drop every stored page and version, in every worker."""
     store = page_store()
@@ -186,6 +191,11 @@ class SharedPages:
         entry = found.get(key)
         return (entry if entry is not None and entry.versions == versions else None), versions, ends
 
+    def versions(self, tags: list[str]) -> list[tuple]:
+        """The tags' current (token, ends) versions, for parts of a page kept on their own (articles/around.py)."""
+        found = self.cache.get_many([_version_key(tag) for tag in tags])
+        return self.current(tags, [found.get(_version_key(tag)) for tag in tags])
+
     def current(self, tags, found) -> list[tuple]:
         """The tags' versions as found, with new ones where missing or ended."""
         now, versions, new = _now(), [], {}
@@ -233,16 +243,23 @@ class RememberingPages(SharedPages):
             local.generation, local.versions, local.pages, local.size = generation, {}, OrderedDict(), 0
         return local
 
-    def lookup(self, key, tags):
+    def versions(self, tags):
+        return self.remembered_versions(tags)[1]
+
+    def remembered_versions(self, tags):
+        """This thread's memory (emptied if anything changed) and the tags' versions, read if not known."""
         generation = self.generation()  # first: a change after this shows as a new generation next time
         memory = self.memory(generation)
         now = _now()
         known = [memory.versions.get(tag) for tag in tags]
         if any(_ended(version, now) for version in known):
-            found = self.cache.get_many([_version_key(tag) for tag in tags])
-            known = self.current(tags, [found.get(_version_key(tag)) for tag in tags])
+            known = super().versions(tags)
             if generation is not None and self.generation() == generation:  # unchanged while reading
                 memory.versions.update(zip(tags, known, strict=True))
+        return memory, known
+
+    def lookup(self, key, tags):
+        memory, known = self.remembered_versions(tags)
         versions, ends = _summary(known)
         entry = memory.pages.get(key)
         if entry is not None and entry.versions == versions:
