@@ -261,8 +261,8 @@ class RememberingPages(SharedPages):
     def lookup(self, key, tags):
         memory, known = self.remembered_versions(tags)
         versions, ends = _summary(known)
-        entry = memory.pages.get(key)
-        if entry is not None and entry.versions == versions:
+        entry, until = memory.pages.get(key, (None, 0.0))
+        if entry is not None and entry.versions == versions and time.monotonic() < until:
             memory.pages.move_to_end(key)
             return entry, versions, ends
         entry = self.cache.get(key)
@@ -276,13 +276,15 @@ class RememberingPages(SharedPages):
         self.remember(self.memory(self.generation()), key, entry)
 
     def remember(self, memory, key: str, entry: Entry) -> None:
+        """Keep a page in this thread's memory, as long as the shared cache keeps it at most (a page also shows
+        the year), dropping the least recently served beyond MEMORY."""
         if memory.generation is None:
             return
-        old = memory.pages.pop(key, None)
+        old, _ = memory.pages.pop(key, (None, 0.0))
         memory.size += len(entry.content) - (len(old.content) if old else 0)
-        memory.pages[key] = entry
+        memory.pages[key] = entry, time.monotonic() + settings.PAGE_CACHE_SECONDS
         while memory.size > self.MEMORY:
-            memory.size -= len(memory.pages.popitem(last=False)[1].content)
+            memory.size -= len(memory.pages.popitem(last=False)[1][0].content)
 
 
 class FilePages(RememberingPages):

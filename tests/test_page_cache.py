@@ -258,7 +258,15 @@ def test_a_worker_remembers_pages_up_to_its_limit_and_serves_the_rest_from_the_s
         fetch(client, path)
     memory = page_cache.page_store().local
     assert 0 < memory.size <= 40_000 and len(memory.pages) < len(paths)
-    assert memory.size == sum(len(entry.content) for entry in memory.pages.values())
+    assert memory.size == sum(len(entry.content) for entry, _ in memory.pages.values())
     for path in paths:
         response, html = fetch(client, path)
         assert response["X-Page-Cache"] == "hit" and "Long piece" in html
+
+
+def test_a_remembered_page_is_drawn_again_when_its_time_in_the_cache_is_over(client, make_article, settings):
+    """Nothing changed, but a page also shows the year: a worker keeps a page no longer than the cache does."""
+    settings.PAGE_CACHE_SECONDS = 0  # stored pages expire at once
+    make_article(title="Year end", slug="year-end")
+    assert fetch(client, "/articles/year-end/")[0]["X-Page-Cache"] == "miss"
+    assert fetch(client, "/articles/year-end/")[0]["X-Page-Cache"] == "miss"
