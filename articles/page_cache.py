@@ -330,6 +330,7 @@ class RedisPages(RememberingPages):
         self.listener = None
         self.listener_pid = None
         self.heard = 0
+        self.confirmed = False
         self.retry_at = 0.0
 
     def announce(self) -> None:
@@ -346,12 +347,20 @@ class RedisPages(RememberingPages):
                 listener = self.listen()
                 if listener is None:
                     return None
-                while listener.get_message(timeout=0) is not None:
+                while (message := listener.get_message(timeout=0)) is not None:
+                    if message["type"] == "subscribe":
+                        self.confirmed = True
                     self.heard += 1
             except RedisError:
                 self.stop_listening()
                 return None
-            return id(listener), self.heard
+            # Between a reconnection (redis-py reconnects and subscribes again by itself) and Redis's
+            # confirmation, changes may go unheard: remember nothing until then.
+            return (id(listener), self.heard) if self.confirmed else None
+
+    def reconnected(self, connection) -> None:
+        self.confirmed = False
+        self.heard += 1
 
     def listen(self):
         if self.listener is not None and self.listener_pid == os.getpid():
@@ -362,12 +371,13 @@ class RedisPages(RememberingPages):
         try:
             listener = self.cache._cache.get_client().pubsub()
             listener.subscribe(self.channel)
+            listener.connection.register_connect_callback(self.reconnected)
             if listener.get_message(timeout=1) is None:  # the subscription confirmed: changes reach us from now
                 raise RedisError("no answer to SUBSCRIBE")
         except RedisError:
             self.retry_at = time.monotonic() + self.RETRY_SECONDS
             raise
-        self.listener, self.listener_pid = listener, os.getpid()
+        self.listener, self.listener_pid, self.confirmed = listener, os.getpid(), True
         return listener
 
     def stop_listening(self) -> None:

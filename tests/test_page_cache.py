@@ -270,3 +270,20 @@ def test_a_remembered_page_is_drawn_again_when_its_time_in_the_cache_is_over(cli
     make_article(title="Year end", slug="year-end")
     assert fetch(client, "/articles/year-end/")[0]["X-Page-Cache"] == "miss"
     assert fetch(client, "/articles/year-end/")[0]["X-Page-Cache"] == "miss"
+
+
+def test_a_change_while_a_worker_was_cut_off_from_redis_shows_once_it_is_back(client, make_article):
+    """redis-py reconnects a listener and subscribes again by itself; a change published in between, which
+    the worker never hears, must still show on its next request."""
+    store = page_cache.page_store()
+    if not isinstance(store, page_cache.RedisPages):
+        pytest.skip("Redis only (REDIS_URL)")
+    make_article(title="Cut off", slug="cut-off")
+    fetch(client, "/articles/cut-off/")
+    assert fetch(client, "/articles/cut-off/")[0]["X-Page-Cache"] == "hit"
+    redis = store.cache._cache.get_client(write=True)
+    assert redis.client_kill_filter(_type="pubsub") >= 1  # as a Redis restart or a network cut would
+    another_worker = page_cache.store_for(page_cache.pages_cache())
+    another_worker.set_versions({page_cache.article_tag("cut-off"): ("while-cut-off", None)})
+    assert fetch(client, "/articles/cut-off/")[0]["X-Page-Cache"] == "miss"
+    assert fetch(client, "/articles/cut-off/")[0]["X-Page-Cache"] == "hit"
