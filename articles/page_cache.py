@@ -44,6 +44,8 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from redis.exceptions import RedisError
 
+from site_config.cache import FileCache
+
 logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "pages"
@@ -95,6 +97,7 @@ def clear() -> None:
     """Drop every stored page and version, in every worker."""
     store = page_store()
     store.cache.clear()
+    store.version_cache.clear()
     store.set_versions({})  # workers that remember pages hear of it
 
 
@@ -180,8 +183,9 @@ class SharedPages:
     """Pages and versions in a cache every worker and server reads (Redis; local memory in one process):
     a page and its versions come in one round trip."""
 
-    def __init__(self, cache):
+    def __init__(self, cache, version_cache=None):
         self.cache = cache
+        self.version_cache = version_cache or cache
 
     def lookup(self, key: str, tags: list[str]) -> tuple[Entry | None, tuple, float | None]:
         """The stored page if it was drawn with the tags' current versions; those versions; when they end."""
@@ -193,7 +197,7 @@ class SharedPages:
 
     def versions(self, tags: list[str]) -> list[tuple]:
         """The tags' current (token, ends) versions, for parts of a page kept on their own (articles/around.py)."""
-        found = self.cache.get_many([_version_key(tag) for tag in tags])
+        found = self.version_cache.get_many([_version_key(tag) for tag in tags])
         return self.current(tags, [found.get(_version_key(tag)) for tag in tags])
 
     def current(self, tags, found) -> list[tuple]:
@@ -209,7 +213,7 @@ class SharedPages:
 
     def set_versions(self, versions: dict) -> None:
         if versions:
-            self.cache.set_many({_version_key(tag): version for tag, version in versions.items()}, None)
+            self.version_cache.set_many({_version_key(tag): version for tag, version in versions.items()}, None)
 
     def save(self, key: str, entry: Entry) -> None:
         self.cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
@@ -222,8 +226,8 @@ class RememberingPages(SharedPages):
 
     MEMORY = 8 * 1024 * 1024  # bytes of pages each worker (thread) remembers
 
-    def __init__(self, cache):
-        super().__init__(cache)
+    def __init__(self, cache, version_cache=None):
+        super().__init__(cache, version_cache)
         self.local = threading.local()  # the development server answers each request in its own thread
 
     def generation(self):
@@ -292,7 +296,11 @@ class FilePages(RememberingPages):
     inode each time), so a stored page costs one stat() instead of a file read per version and page."""
 
     def __init__(self, cache, folder: str):
-        super().__init__(cache)
+        # Versions in a folder of their own, never culled with pages: losing the site's version to a cull
+        # would make every page stale at once. One small file per article shown, at most.
+        versions = FileCache(str(Path(folder) / "versions"), {"OPTIONS": {"MAX_ENTRIES": 10_000_000}})
+        versions.key_prefix = cache.key_prefix
+        super().__init__(cache, versions)
         self.stamp_path = Path(folder) / "versions.stamp"
 
     def announce(self) -> None:

@@ -287,3 +287,33 @@ def test_a_change_while_a_worker_was_cut_off_from_redis_shows_once_it_is_back(cl
     another_worker.set_versions({page_cache.article_tag("cut-off"): ("while-cut-off", None)})
     assert fetch(client, "/articles/cut-off/")[0]["X-Page-Cache"] == "miss"
     assert fetch(client, "/articles/cut-off/")[0]["X-Page-Cache"] == "hit"
+
+
+def test_the_file_cache_keeps_near_its_limit_and_lists_its_folder_once_per_hundred_stores(tmp_path, monkeypatch):
+    from site_config.cache import FileCache
+
+    cache = FileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 50}})
+    listings = []
+    original = FileCache._list_cache_files
+    monkeypatch.setattr(FileCache, "_list_cache_files", lambda self: listings.append(1) or original(self))
+    for n in range(400):
+        cache.set(f"page-{n}", b"x" * 100)
+    assert len(listings) == 4
+    assert len(list(tmp_path.glob("*.djcache"))) <= 50 + FileCache.CULL_EVERY
+
+
+def test_culling_stored_pages_never_loses_a_version(settings, tmp_path, db):
+    """Culled pages are merely drawn again; a culled `site` version would make every page stale at once."""
+    pages = {"BACKEND": "site_config.cache.FileCache", "LOCATION": str(tmp_path)}
+    settings.CACHES = {**settings.CACHES, "pages": pages}
+    store = page_cache.page_store()
+    tags = [page_cache.SITE, page_cache.article_tag("a"), page_cache.article_tag("b")]
+    page_cache.forget(tags)
+    before = store.versions(tags)
+    store.cache._max_entries = 10
+    store.cache.CULL_EVERY = 1
+    for n in range(200):
+        store.cache.set(f"page-{n}", b"x", None)
+    assert len(list(tmp_path.glob("*.djcache"))) <= 10
+    another_worker = page_cache.store_for(page_cache.pages_cache())  # reads the files, remembering nothing yet
+    assert another_worker.versions(tags) == before

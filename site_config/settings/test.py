@@ -19,7 +19,7 @@ CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"
 if not os.environ.get("REDIS_URL"):  # files, as on the embedded default, in a folder of this run's own
     _pages = tempfile.mkdtemp(prefix="test-page-cache-")
     atexit.register(shutil.rmtree, _pages, ignore_errors=True)
-    CACHES["pages"] = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": _pages}
+    CACHES["pages"] = {"BACKEND": "site_config.cache.FileCache", "LOCATION": _pages}
 CACHES["pages"]["KEY_PREFIX"] = f"test-pages-{os.getpid()}"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
