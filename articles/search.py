@@ -25,7 +25,7 @@ from itertools import batched
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection, transaction
-from django.db.models import BooleanField, F
+from django.db.models import BooleanField, F, Q
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -44,6 +44,10 @@ _MARKERS = str.maketrans("", "", _START + _STOP)
 _HIGHLIGHT_RE = re.compile(f"{_START}(.*?){_STOP}", re.DOTALL)
 _WORD_RE = re.compile(r"\w+")
 SNIPPET_WORDS = 30
+# The candidates ranked: the newest public matches, and the newest with every word in the title, so that the best
+# matches of an old article are not lost among a common word's tens of thousands of body matches.
+NEWEST_CANDIDATES = 500
+TITLE_CANDIDATES = 100
 CHUNK = 500
 # Column weights for SQLite's bm25(): title, summary, topic and tags, body (as PostgreSQL's A, B, B, C).
 _BM25_WEIGHTS = "10.0, 4.0, 4.0, 1.0"
@@ -171,16 +175,28 @@ class Hit:
 
 
 class Results:
-    """Matching public articles, best first, loaded a page at a time (a Paginator's object_list)."""
+    """Matching public articles, best first, loaded a page at a time (a Paginator's object_list).
+
+    Only the best candidates are ranked (see _candidates): a common word matches most articles, and ranking
+    every match takes seconds at 100,000 articles, whatever the database. Ranked once a request."""
 
     def __init__(self, words: list[str]):
         self.words = words
-        self._count = None
+        self._ranked = None
+
+    @property
+    def ranked(self) -> list[int]:
+        if self._ranked is None:
+            self._ranked = _backend().ranked(self.words) if self.words else []
+        return self._ranked
+
+    @property
+    def capped(self) -> bool:
+        """Whether more articles match than were ranked (the page says "500+ results")."""
+        return len(self.ranked) >= NEWEST_CANDIDATES
 
     def count(self) -> int:
-        if self._count is None:
-            self._count = _backend().count(self.words) if self.words else 0
-        return self._count
+        return len(self.ranked)
 
     def __len__(self):
         return self.count()
@@ -188,10 +204,8 @@ class Results:
     def __getitem__(self, item: slice) -> list[Hit]:
         if not isinstance(item, slice):
             raise TypeError("Results are read a page at a time.")
-        start, stop = item.start or 0, item.stop
-        if not self.words or (stop is not None and stop <= start):
-            return []
-        return _backend().page(self.words, start, None if stop is None else stop - start)
+        ids = self.ranked[item]
+        return _backend().hits(self.words, ids) if ids else []
 
 
 def search(text: str) -> Results:
@@ -243,33 +257,41 @@ def _public_articles():
 
 class _SQLite:
     @staticmethod
-    def match(words: list[str]) -> str:
+    def match(words: list[str], column: str = "") -> str:
         # Every word as an FTS5 string ("..." with " doubled): NEAR, AND, *, - and brackets are only text.
-        return " ".join('"{}"'.format(word.replace('"', '""')) for word in words)
+        quoted = " ".join('"{}"'.format(word.replace('"', '""')) for word in words)
+        return f"{column} : ({quoted})" if column else quoted
 
-    def _where(self, words):
-        public_sql, public_params = _public_articles().values("pk").query.sql_with_params()
-        # "+rowid": the public ids filter the matches; without the +, SQLite hands the whole list to FTS5
-        # as rowid lookups and runs the full-text query once per public article (0.4 s at 10,000).
-        return f"{FTS_TABLE} MATCH %s AND +rowid IN ({public_sql})", [self.match(words), *public_params]
+    @staticmethod
+    def _newest(limit: int) -> tuple[str, list]:
+        """The newest public matches of a MATCH parameter: FTS5 walks its index from the highest rowid and
+        stops at `limit`, each match's article found by its key (no list of every public id)."""
+        public = _public_articles().filter(pk=RawSQL(f"{FTS_TABLE}.rowid", ())).values("pk")
+        public_sql, public_params = public.query.sql_with_params()
+        where = f"{FTS_TABLE} MATCH %s AND EXISTS ({public_sql}) ORDER BY rowid DESC LIMIT {int(limit)}"
+        return where, list(public_params)
 
-    def count(self, words) -> int:
-        where, params = self._where(words)
+    def ranked(self, words) -> list[int]:
+        newest, params = self._newest(NEWEST_CANDIDATES)
+        titled, title_params = self._newest(TITLE_CANDIDATES)
+        score = f"bm25({FTS_TABLE}, {_BM25_WEIGHTS})"
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {where}", params)
-            return cursor.fetchone()[0]
+            # bm25 for the candidates only: the LIMIT stops the scan before any other match is scored.
+            cursor.execute(
+                f"SELECT rowid, {score} FROM {FTS_TABLE} WHERE {newest}",
+                [self.match(words), *params],
+            )
+            scores = dict(cursor.fetchall())
+            cursor.execute(
+                f"SELECT rowid, {score} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid IN "
+                f"(SELECT rowid FROM {FTS_TABLE} WHERE {titled})",
+                [self.match(words), self.match(words, "title"), *title_params],
+            )
+            scores.update(cursor.fetchall())
+        return sorted(scores, key=lambda pk: (scores[pk], -pk))  # bm25: lower is better
 
-    def page(self, words, offset: int, limit: int | None) -> list[Hit]:
-        where, params = self._where(words)
-        ranked = (
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {where} "
-            f"ORDER BY bm25({FTS_TABLE}, {_BM25_WEIGHTS}), rowid DESC LIMIT %s OFFSET %s"
-        )
+    def hits(self, words, ids: list[int]) -> list[Hit]:
         with connection.cursor() as cursor:
-            cursor.execute(ranked, [*params, -1 if limit is None else limit, offset])
-            ids = [row[0] for row in cursor.fetchall()]
-            if not ids:
-                return []
             # Snippets for this page only: cutting one costs as much as ranking a hundred matches.
             cursor.execute(
                 f"SELECT rowid, snippet({FTS_TABLE}, 3, %s, %s, '…', {SNIPPET_WORDS}) FROM {FTS_TABLE} "
@@ -287,23 +309,35 @@ class _PostgreSQL:
         # plainto_tsquery of our own words: every word must match, nothing is an operator.
         return SearchQuery(" ".join(words), search_type="plain", config=PG_CONFIG)
 
+    @staticmethod
+    def title_query(words: list[str]) -> SearchQuery:
+        # Every word in the title (weight A). The words are \w+ only, quoted: no operator can get in.
+        return SearchQuery(" & ".join(f"'{word}':A" for word in words), search_type="raw", config=PG_CONFIG)
+
     def matching(self, words):
         return _public_articles().filter(search_entry__vector=self.query(words))
 
-    def count(self, words) -> int:
-        return self.matching(words).count()
+    def ranked(self, words) -> list[int]:
+        from .models import SearchEntry
 
-    def page(self, words, offset: int, limit: int | None) -> list[Hit]:
-        query = self.query(words)
-        ranked = (
-            self.matching(words)
-            .annotate(rank=SearchRank(F("search_entry__vector"), query))
-            .order_by("-rank", "-pk")
-            .values_list("pk", flat=True)
+        # The newest matches by the primary key, then the rank of those only, in one query.
+        newest = self.matching(words).order_by("-pk").values("pk")[:NEWEST_CANDIDATES]
+        titled = (
+            _public_articles()
+            .filter(search_entry__vector=self.title_query(words))
+            .order_by("-pk")
+            .values("pk")[:TITLE_CANDIDATES]
         )
-        ids = list(ranked[offset:] if limit is None else ranked[offset : offset + limit])
-        # Snippets for this page only, as on SQLite: in the ranking query PostgreSQL cuts one for every match
-        # before sorting (seconds for a common word at 100,000 articles).
+        rows = (
+            SearchEntry.objects.filter(Q(article_id__in=newest) | Q(article_id__in=titled))
+            .annotate(rank=SearchRank(F("vector"), self.query(words)))
+            .order_by("-rank", "-article_id")
+            .values_list("article_id", flat=True)
+        )
+        return list(rows)
+
+    def hits(self, words, ids: list[int]) -> list[Hit]:
+        # Snippets for this page only: cut for every match, they take seconds for a common word.
         articles = (
             _public_articles()
             .filter(pk__in=ids)
@@ -311,7 +345,7 @@ class _PostgreSQL:
             .annotate(
                 raw_snippet=SearchHeadline(
                     "search_entry__body",
-                    query,
+                    self.query(words),
                     config=PG_CONFIG,
                     start_sel=_START,
                     stop_sel=_STOP,
