@@ -10,11 +10,12 @@ plain text), kept in step by `index_articles()` (signals, QuerySet.update, the i
   English stemming does); trigram matches substrings but not word forms, ignores words under three
   characters and makes an index about three times the text.
 - PostgreSQL: SearchEntry.vector, a weighted tsvector (title A, summary and topic/tags B, body C)
-  with a GIN index; SearchRank orders and SearchHeadline cuts the snippets.
+  with a GIN index; SearchHeadline cuts the snippets.
 
 Whether an article may be found is decided when searching, by joining to Article.objects.published():
-publishing, scheduling and unpublishing need no re-index. The query is never the reader's raw text:
-it is rebuilt from the words in it, each quoted by us, so operators, quotes and brackets are only text.
+publishing, scheduling and unpublishing need no re-index. Results are ordered as GROUPS says, not scored.
+The query is never the reader's raw text: it is rebuilt from the words in it, each quoted by us, so operators,
+quotes and brackets are only text.
 """
 
 import re
@@ -23,9 +24,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import batched
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVector
 from django.db import connection, transaction
-from django.db.models import BooleanField, F, Q
+from django.db.models import BooleanField, Value
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -44,13 +45,13 @@ _MARKERS = str.maketrans("", "", _START + _STOP)
 _HIGHLIGHT_RE = re.compile(f"{_START}(.*?){_STOP}", re.DOTALL)
 _WORD_RE = re.compile(r"\w+")
 SNIPPET_WORDS = 30
-# The candidates ranked: the newest public matches, and the newest with every word in the title, so that the best
-# matches of an old article are not lost among a common word's tens of thousands of body matches.
-NEWEST_CANDIDATES = 500
-TITLE_CANDIDATES = 100
+# The order of results, WordPress's: articles with every word in the title, then in the title, summary, topic or
+# tags, then anywhere; newest first within each. Each group is read in the index's own order and stops at its
+# limit, so a common word (most of 100,000 articles) costs what a rare one does: scoring matches (bm25, ts_rank)
+# means reading every match, and a sort of them all, hundreds of milliseconds for a common word.
+GROUPS = (("title", 100), ("title summary tags", 100), ("", 300))
+
 CHUNK = 500
-# Column weights for SQLite's bm25(): title, summary, topic and tags, body (as PostgreSQL's A, B, B, C).
-_BM25_WEIGHTS = "10.0, 4.0, 4.0, 1.0"
 
 
 def weighted_vector():
@@ -175,28 +176,24 @@ class Hit:
 
 
 class Results:
-    """Matching public articles, best first, loaded a page at a time (a Paginator's object_list).
-
-    Only the best candidates are ranked (see _candidates): a common word matches most articles, and ranking
-    every match takes seconds at 100,000 articles, whatever the database. Ranked once a request."""
+    """Matching public articles, best first (see GROUPS), loaded a page at a time (a Paginator's object_list)."""
 
     def __init__(self, words: list[str]):
         self.words = words
         self._ranked = None
 
-    @property
-    def ranked(self) -> list[int]:
+    def _rank(self) -> tuple[list[int], bool]:
         if self._ranked is None:
-            self._ranked = _backend().ranked(self.words) if self.words else []
+            self._ranked = _backend().ranked(self.words) if self.words else ([], False)
         return self._ranked
 
     @property
     def capped(self) -> bool:
-        """Whether more articles match than were ranked (the page says "500+ results")."""
-        return len(self.ranked) >= NEWEST_CANDIDATES
+        """Whether more articles match than are listed (the page says "300+ results")."""
+        return self._rank()[1]
 
     def count(self) -> int:
-        return len(self.ranked)
+        return len(self._rank()[0])
 
     def __len__(self):
         return self.count()
@@ -204,7 +201,7 @@ class Results:
     def __getitem__(self, item: slice) -> list[Hit]:
         if not isinstance(item, slice):
             raise TypeError("Results are read a page at a time.")
-        ids = self.ranked[item]
+        ids = self._rank()[0][item]
         return _backend().hits(self.words, ids) if ids else []
 
 
@@ -262,33 +259,21 @@ class _SQLite:
         quoted = " ".join('"{}"'.format(word.replace('"', '""')) for word in words)
         return f"{column} : ({quoted})" if column else quoted
 
-    @staticmethod
-    def _newest(limit: int) -> tuple[str, list]:
-        """The newest public matches of a MATCH parameter: FTS5 walks its index from the highest rowid and
-        stops at `limit`, each match's article found by its key (no list of every public id)."""
+    def ranked(self, words) -> tuple[list[int], bool]:
+        # Each group: FTS5 walks its index from the highest rowid, each match's article checked by its key (not
+        # a list of every public id), and stops at the group's limit. One query for the groups.
         public = _public_articles().filter(pk=RawSQL(f"{FTS_TABLE}.rowid", ())).values("pk")
         public_sql, public_params = public.query.sql_with_params()
-        where = f"{FTS_TABLE} MATCH %s AND EXISTS ({public_sql}) ORDER BY rowid DESC LIMIT {int(limit)}"
-        return where, list(public_params)
-
-    def ranked(self, words) -> list[int]:
-        newest, params = self._newest(NEWEST_CANDIDATES)
-        titled, title_params = self._newest(TITLE_CANDIDATES)
-        score = f"bm25({FTS_TABLE}, {_BM25_WEIGHTS})"
+        selects, params = [], []
+        for group, (columns, limit) in enumerate(GROUPS):
+            selects.append(
+                f"SELECT * FROM (SELECT {group}, rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+                f"AND EXISTS ({public_sql}) ORDER BY rowid DESC LIMIT {int(limit)})"
+            )
+            params += [self.match(words, f"{{{columns}}}" if columns else ""), *public_params]
         with connection.cursor() as cursor:
-            # bm25 for the candidates only: the LIMIT stops the scan before any other match is scored.
-            cursor.execute(
-                f"SELECT rowid, {score} FROM {FTS_TABLE} WHERE {newest}",
-                [self.match(words), *params],
-            )
-            scores = dict(cursor.fetchall())
-            cursor.execute(
-                f"SELECT rowid, {score} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid IN "
-                f"(SELECT rowid FROM {FTS_TABLE} WHERE {titled})",
-                [self.match(words), self.match(words, "title"), *title_params],
-            )
-            scores.update(cursor.fetchall())
-        return sorted(scores, key=lambda pk: (scores[pk], -pk))  # bm25: lower is better
+            cursor.execute(" UNION ALL ".join(selects), params)
+            return _in_groups(cursor.fetchall())
 
     def hits(self, words, ids: list[int]) -> list[Hit]:
         with connection.cursor() as cursor:
@@ -304,37 +289,31 @@ class _SQLite:
 
 
 class _PostgreSQL:
-    @staticmethod
-    def query(words: list[str]) -> SearchQuery:
-        # plainto_tsquery of our own words: every word must match, nothing is an operator.
-        return SearchQuery(" ".join(words), search_type="plain", config=PG_CONFIG)
+    # GROUPS' parts as the vector's weights: title A; summary, topic and tags B.
+    WEIGHTS = {"title": "A", "title summary tags": "AB", "": ""}
 
-    @staticmethod
-    def title_query(words: list[str]) -> SearchQuery:
-        # Every word in the title (weight A). The words are \w+ only, quoted: no operator can get in.
-        return SearchQuery(" & ".join(f"'{word}':A" for word in words), search_type="raw", config=PG_CONFIG)
+    @classmethod
+    def query(cls, words: list[str], weights: str = "") -> SearchQuery:
+        if not weights:  # plainto_tsquery of our own words: every word must match, nothing is an operator.
+            return SearchQuery(" ".join(words), search_type="plain", config=PG_CONFIG)
+        # Every word in these parts. The words are \w+ only, each quoted: no operator can get in.
+        return SearchQuery(" & ".join(f"'{word}':{weights}" for word in words), search_type="raw", config=PG_CONFIG)
 
-    def matching(self, words):
-        return _public_articles().filter(search_entry__vector=self.query(words))
+    def matching(self, words, weights: str = ""):
+        return _public_articles().filter(search_entry__vector=self.query(words, weights))
 
-    def ranked(self, words) -> list[int]:
-        from .models import SearchEntry
-
-        # The newest matches by the primary key, then the rank of those only, in one query.
-        newest = self.matching(words).order_by("-pk").values("pk")[:NEWEST_CANDIDATES]
-        titled = (
-            _public_articles()
-            .filter(search_entry__vector=self.title_query(words))
-            .order_by("-pk")
-            .values("pk")[:TITLE_CANDIDATES]
-        )
-        rows = (
-            SearchEntry.objects.filter(Q(article_id__in=newest) | Q(article_id__in=titled))
-            .annotate(rank=SearchRank(F("vector"), self.query(words)))
-            .order_by("-rank", "-article_id")
-            .values_list("article_id", flat=True)
-        )
-        return list(rows)
+    def ranked(self, words) -> tuple[list[int], bool]:
+        # Each group in one query: a sliced queryset's own ORDER BY and LIMIT, in brackets (Django's union()
+        # keeps only the first's ordering).
+        selects, params = [], []
+        for group, (columns, limit) in enumerate(GROUPS):
+            rows = self.matching(words, self.WEIGHTS[columns]).annotate(group=Value(group)).order_by("-pk")
+            sql, group_params = rows.values_list("group", "pk")[:limit].query.sql_with_params()
+            selects.append(f"({sql})")
+            params += group_params
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(selects), params)
+            return _in_groups(cursor.fetchall())
 
     def hits(self, words, ids: list[int]) -> list[Hit]:
         # Snippets for this page only: cut for every match, they take seconds for a common word.
@@ -356,6 +335,16 @@ class _PostgreSQL:
             .in_bulk()
         )
         return [Hit(articles[pk], highlight(articles[pk].raw_snippet)) for pk in ids if pk in articles]
+
+
+def _in_groups(rows) -> tuple[list[int], bool]:
+    """(group, id) rows, each group newest first: the ids in GROUPS' order, each once; and whether the last group
+    (every match) stopped at its limit, when more articles match than are listed."""
+    ranked, last = {}, 0
+    for group, pk in sorted(rows, key=lambda row: (row[0], -row[1])):
+        ranked.setdefault(pk, None)
+        last += group == len(GROUPS) - 1
+    return list(ranked), last >= GROUPS[-1][1]
 
 
 def _backend():
