@@ -26,7 +26,7 @@ from itertools import batched
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVector
 from django.db import connection, transaction
-from django.db.models import BooleanField, Value
+from django.db.models import BooleanField, F
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -291,6 +291,7 @@ class _SQLite:
 class _PostgreSQL:
     # GROUPS' parts as the vector's weights: title A; summary, topic and tags B.
     WEIGHTS = {"title": "A", "title summary tags": "AB", "": ""}
+    WINDOW = 1000
 
     @classmethod
     def query(cls, words: list[str], weights: str = "") -> SearchQuery:
@@ -303,16 +304,22 @@ class _PostgreSQL:
         return _public_articles().filter(search_entry__vector=self.query(words, weights))
 
     def ranked(self, words) -> tuple[list[int], bool]:
-        # Each group in one query: a sliced queryset's own ORDER BY and LIMIT, in brackets (Django's union()
-        # keeps only the first's ordering).
-        selects, params = [], []
+        # The weights are in each row's vector, not in the GIN index: a group of title matches is found by reading
+        # vectors newest first until it is full, the whole table when no title has the words (a second, for
+        # "topic 26"). So the groups are drawn from the newest WINDOW matches, read once (the index finds a rare
+        # word's; a common word's are the first rows walked), and each group filters those.
+        newest = self.matching(words).order_by("-pk").annotate(v=F("search_entry__vector")).values_list("pk", "v")
+        sql, params = newest[: self.WINDOW].query.sql_with_params()
+        selects = []
         for group, (columns, limit) in enumerate(GROUPS):
-            rows = self.matching(words, self.WEIGHTS[columns]).annotate(group=Value(group)).order_by("-pk")
-            sql, group_params = rows.values_list("group", "pk")[:limit].query.sql_with_params()
-            selects.append(f"({sql})")
-            params += group_params
+            weights = self.WEIGHTS[columns]
+            where = "TRUE"
+            if weights:
+                where = "v @@ to_tsquery(%s::regconfig, %s)"
+                params = (*params, PG_CONFIG, " & ".join(f"'{word}':{weights}" for word in words))
+            selects.append(f"(SELECT {group}, pk FROM newest WHERE {where} ORDER BY pk DESC LIMIT {int(limit)})")
         with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(selects), params)
+            cursor.execute(f"WITH newest AS MATERIALIZED ({sql}) " + " UNION ALL ".join(selects), params)
             return _in_groups(cursor.fetchall())
 
     def hits(self, words, ids: list[int]) -> list[Hit]:
