@@ -273,7 +273,8 @@ PAGE_IDS = frozenset(
         "main", "site-search", "toc-heading", "related-heading",
         # django.contrib.admin's layout
         "branding", "container", "content", "content-main", "content-related", "content-start", "footer",
-        "header", "logout-form", "nav-filter", "nav-sidebar", "site-name", "toggle-nav-sidebar", "user-tools",
+        "header", "logout-form", "nav-filter", "nav-sidebar", "pagination", "site-name", "toggle-nav-sidebar",
+        "user-tools",
     }
 )  # fmt: skip
 # The footnotes' own ids ("fn1", "fnref1", "fnref1:2"): a heading id never takes one either.

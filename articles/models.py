@@ -211,6 +211,13 @@ class ArticleQuerySet(models.QuerySet):
             rows = self.filter(published_at__gte=datetime(year + 1, 1, 1, tzinfo=zone))
         return years[::-1] if order == "DESC" else years
 
+    def aggregate(self, *args, **kwargs):
+        """A MIN and a MAX (the admin's date drill-down asks for both) as two queries: each alone is read from the
+        end of an index; together both databases read every row (60 ms on SQLite, more without a covering index)."""
+        if args or len(kwargs) < 2 or not all(isinstance(a, models.Min | models.Max) for a in kwargs.values()):
+            return super().aggregate(*args, **kwargs)
+        return {name: super(ArticleQuerySet, self).aggregate(**{name: a})[name] for name, a in kwargs.items()}
+
     def update(self, **kwargs):
         """A bulk update of what search reads (admin actions, render_articles) re-indexes those articles."""
         from . import page_invalidation, search
@@ -222,6 +229,8 @@ class ArticleQuerySet(models.QuerySet):
         page_invalidation.articles_updated(before, kwargs)
         return rows
 
+
+NOT_TRASHED = models.Q(trashed_at=None)
 
 # Article fields the search index is made from (with topic and tag names): see articles/search.py.
 SEARCHED_FIELDS = {"title", "excerpt", "body_html", "topic", "topic_id"}
@@ -307,7 +316,7 @@ class Article(models.Model):
     description_key = models.CharField(max_length=32, blank=True, editable=False, db_index=True)
 
     # Deleting in the admin moves an article here (articles/trash.py); empty_trash deletes for good.
-    trashed_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    trashed_at = models.DateTimeField(null=True, blank=True, editable=False)
     trashed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
     )
@@ -318,15 +327,30 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        # Partial indexes of the articles not in the trash, which every list shows: with trashed_at IS NULL as the
+        # index's condition, PostgreSQL reads rows in the index's order (it keeps an index's order after equality
+        # columns only, and IS NULL is not one) instead of reading them all and sorting. trashed_at comes last
+        # too, for SQLite: it counts an index as covering only if it holds every column the query names.
         indexes = [
             # Article.objects.published().newest_first(): the filter, the order and the count from the index alone.
-            models.Index(fields=["status", "trashed_at", "-published_at", "-id"], name="article_listed_idx"),
+            models.Index(
+                fields=["status", "-published_at", "-id", "trashed_at"],
+                condition=NOT_TRASHED,
+                name="article_listed_idx",
+            ),
             # A topic's page: its public articles in order, and their count, without sorting the topic's rows.
             models.Index(
-                fields=["topic", "status", "trashed_at", "-published_at", "-id"], name="article_topic_listed_idx"
+                fields=["topic", "status", "-published_at", "-id", "trashed_at"],
+                condition=NOT_TRASHED,
+                name="article_topic_listed_idx",
             ),
             # The admin's change list (every article not in the trash, newest first), searched or not.
-            models.Index(fields=["trashed_at", "-published_at", "-id"], name="article_admin_list_idx"),
+            models.Index(
+                fields=["-published_at", "-id", "trashed_at"], condition=NOT_TRASHED, name="article_admin_list_idx"
+            ),
+            # The trash (emptied by age): partial too, so that no plan takes it for the articles not in the trash
+            # (without ANALYZE's statistics, SQLite did, then sorted 95,000 rows).
+            models.Index(fields=["trashed_at"], condition=~NOT_TRASHED, name="article_trashed_idx"),
         ]
         permissions = [("publish_article", "Can publish, schedule, unpublish and delete articles")]
 

@@ -10,11 +10,12 @@ plain text), kept in step by `index_articles()` (signals, QuerySet.update, the i
   English stemming does); trigram matches substrings but not word forms, ignores words under three
   characters and makes an index about three times the text.
 - PostgreSQL: SearchEntry.vector, a weighted tsvector (title A, summary and topic/tags B, body C)
-  with a GIN index; SearchRank orders and SearchHeadline cuts the snippets.
+  with a GIN index; SearchHeadline cuts the snippets.
 
 Whether an article may be found is decided when searching, by joining to Article.objects.published():
-publishing, scheduling and unpublishing need no re-index. The query is never the reader's raw text:
-it is rebuilt from the words in it, each quoted by us, so operators, quotes and brackets are only text.
+publishing, scheduling and unpublishing need no re-index. Results are ordered as GROUPS says, not scored.
+The query is never the reader's raw text: it is rebuilt from the words in it, each quoted by us, so operators,
+quotes and brackets are only text.
 """
 
 import re
@@ -23,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import batched
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVector
 from django.db import connection, transaction
 from django.db.models import BooleanField, F
 from django.db.models.expressions import RawSQL
@@ -44,9 +45,13 @@ _MARKERS = str.maketrans("", "", _START + _STOP)
 _HIGHLIGHT_RE = re.compile(f"{_START}(.*?){_STOP}", re.DOTALL)
 _WORD_RE = re.compile(r"\w+")
 SNIPPET_WORDS = 30
+# The order of results, WordPress's: articles with every word in the title, then in the title, summary, topic or
+# tags, then anywhere; newest first within each. Each group is read in the index's own order and stops at its
+# limit, so a common word (most of 100,000 articles) costs what a rare one does: scoring matches (bm25, ts_rank)
+# means reading every match, and a sort of them all, hundreds of milliseconds for a common word.
+GROUPS = (("title", 100), ("title summary tags", 100), ("", 300))
+
 CHUNK = 500
-# Column weights for SQLite's bm25(): title, summary, topic and tags, body (as PostgreSQL's A, B, B, C).
-_BM25_WEIGHTS = "10.0, 4.0, 4.0, 1.0"
 
 
 def weighted_vector():
@@ -171,16 +176,24 @@ class Hit:
 
 
 class Results:
-    """Matching public articles, best first, loaded a page at a time (a Paginator's object_list)."""
+    """Matching public articles, best first (see GROUPS), loaded a page at a time (a Paginator's object_list)."""
 
     def __init__(self, words: list[str]):
         self.words = words
-        self._count = None
+        self._ranked = None
+
+    def _rank(self) -> tuple[list[int], bool]:
+        if self._ranked is None:
+            self._ranked = _backend().ranked(self.words) if self.words else ([], False)
+        return self._ranked
+
+    @property
+    def capped(self) -> bool:
+        """Whether more articles match than are listed (the page says "300+ results")."""
+        return self._rank()[1]
 
     def count(self) -> int:
-        if self._count is None:
-            self._count = _backend().count(self.words) if self.words else 0
-        return self._count
+        return len(self._rank()[0])
 
     def __len__(self):
         return self.count()
@@ -188,10 +201,8 @@ class Results:
     def __getitem__(self, item: slice) -> list[Hit]:
         if not isinstance(item, slice):
             raise TypeError("Results are read a page at a time.")
-        start, stop = item.start or 0, item.stop
-        if not self.words or (stop is not None and stop <= start):
-            return []
-        return _backend().page(self.words, start, None if stop is None else stop - start)
+        ids = self._rank()[0][item]
+        return _backend().hits(self.words, ids) if ids else []
 
 
 def search(text: str) -> Results:
@@ -243,33 +254,29 @@ def _public_articles():
 
 class _SQLite:
     @staticmethod
-    def match(words: list[str]) -> str:
+    def match(words: list[str], column: str = "") -> str:
         # Every word as an FTS5 string ("..." with " doubled): NEAR, AND, *, - and brackets are only text.
-        return " ".join('"{}"'.format(word.replace('"', '""')) for word in words)
+        quoted = " ".join('"{}"'.format(word.replace('"', '""')) for word in words)
+        return f"{column} : ({quoted})" if column else quoted
 
-    def _where(self, words):
-        public_sql, public_params = _public_articles().values("pk").query.sql_with_params()
-        # "+rowid": the public ids filter the matches; without the +, SQLite hands the whole list to FTS5
-        # as rowid lookups and runs the full-text query once per public article (0.4 s at 10,000).
-        return f"{FTS_TABLE} MATCH %s AND +rowid IN ({public_sql})", [self.match(words), *public_params]
-
-    def count(self, words) -> int:
-        where, params = self._where(words)
+    def ranked(self, words) -> tuple[list[int], bool]:
+        # Each group: FTS5 walks its index from the highest rowid, each match's article checked by its key (not
+        # a list of every public id), and stops at the group's limit. One query for the groups.
+        public = _public_articles().filter(pk=RawSQL(f"{FTS_TABLE}.rowid", ())).values("pk")
+        public_sql, public_params = public.query.sql_with_params()
+        selects, params = [], []
+        for group, (columns, limit) in enumerate(GROUPS):
+            selects.append(
+                f"SELECT * FROM (SELECT {group}, rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+                f"AND EXISTS ({public_sql}) ORDER BY rowid DESC LIMIT {int(limit)})"
+            )
+            params += [self.match(words, f"{{{columns}}}" if columns else ""), *public_params]
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {where}", params)
-            return cursor.fetchone()[0]
+            cursor.execute(" UNION ALL ".join(selects), params)
+            return _in_groups(cursor.fetchall())
 
-    def page(self, words, offset: int, limit: int | None) -> list[Hit]:
-        where, params = self._where(words)
-        ranked = (
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {where} "
-            f"ORDER BY bm25({FTS_TABLE}, {_BM25_WEIGHTS}), rowid DESC LIMIT %s OFFSET %s"
-        )
+    def hits(self, words, ids: list[int]) -> list[Hit]:
         with connection.cursor() as cursor:
-            cursor.execute(ranked, [*params, -1 if limit is None else limit, offset])
-            ids = [row[0] for row in cursor.fetchall()]
-            if not ids:
-                return []
             # Snippets for this page only: cutting one costs as much as ranking a hundred matches.
             cursor.execute(
                 f"SELECT rowid, snippet({FTS_TABLE}, 3, %s, %s, '…', {SNIPPET_WORDS}) FROM {FTS_TABLE} "
@@ -282,28 +289,41 @@ class _SQLite:
 
 
 class _PostgreSQL:
-    @staticmethod
-    def query(words: list[str]) -> SearchQuery:
-        # plainto_tsquery of our own words: every word must match, nothing is an operator.
-        return SearchQuery(" ".join(words), search_type="plain", config=PG_CONFIG)
+    # GROUPS' parts as the vector's weights: title A; summary, topic and tags B.
+    WEIGHTS = {"title": "A", "title summary tags": "AB", "": ""}
+    WINDOW = 1000
 
-    def matching(self, words):
-        return _public_articles().filter(search_entry__vector=self.query(words))
+    @classmethod
+    def query(cls, words: list[str], weights: str = "") -> SearchQuery:
+        if not weights:  # plainto_tsquery of our own words: every word must match, nothing is an operator.
+            return SearchQuery(" ".join(words), search_type="plain", config=PG_CONFIG)
+        # Every word in these parts. The words are \w+ only, each quoted: no operator can get in.
+        return SearchQuery(" & ".join(f"'{word}':{weights}" for word in words), search_type="raw", config=PG_CONFIG)
 
-    def count(self, words) -> int:
-        return self.matching(words).count()
+    def matching(self, words, weights: str = ""):
+        return _public_articles().filter(search_entry__vector=self.query(words, weights))
 
-    def page(self, words, offset: int, limit: int | None) -> list[Hit]:
-        query = self.query(words)
-        ranked = (
-            self.matching(words)
-            .annotate(rank=SearchRank(F("search_entry__vector"), query))
-            .order_by("-rank", "-pk")
-            .values_list("pk", flat=True)
-        )
-        ids = list(ranked[offset:] if limit is None else ranked[offset : offset + limit])
-        # Snippets for this page only, as on SQLite: in the ranking query PostgreSQL cuts one for every match
-        # before sorting (seconds for a common word at 100,000 articles).
+    def ranked(self, words) -> tuple[list[int], bool]:
+        # The weights are in each row's vector, not in the GIN index: a group of title matches is found by reading
+        # vectors newest first until it is full, the whole table when no title has the words (a second, for
+        # "topic 26"). So the groups are drawn from the newest WINDOW matches, read once (the index finds a rare
+        # word's; a common word's are the first rows walked), and each group filters those.
+        newest = self.matching(words).order_by("-pk").annotate(v=F("search_entry__vector")).values_list("pk", "v")
+        sql, params = newest[: self.WINDOW].query.sql_with_params()
+        selects = []
+        for group, (columns, limit) in enumerate(GROUPS):
+            weights = self.WEIGHTS[columns]
+            where = "TRUE"
+            if weights:
+                where = "v @@ to_tsquery(%s::regconfig, %s)"
+                params = (*params, PG_CONFIG, " & ".join(f"'{word}':{weights}" for word in words))
+            selects.append(f"(SELECT {group}, pk FROM newest WHERE {where} ORDER BY pk DESC LIMIT {int(limit)})")
+        with connection.cursor() as cursor:
+            cursor.execute(f"WITH newest AS MATERIALIZED ({sql}) " + " UNION ALL ".join(selects), params)
+            return _in_groups(cursor.fetchall())
+
+    def hits(self, words, ids: list[int]) -> list[Hit]:
+        # Snippets for this page only: cut for every match, they take seconds for a common word.
         articles = (
             _public_articles()
             .filter(pk__in=ids)
@@ -311,7 +331,7 @@ class _PostgreSQL:
             .annotate(
                 raw_snippet=SearchHeadline(
                     "search_entry__body",
-                    query,
+                    self.query(words),
                     config=PG_CONFIG,
                     start_sel=_START,
                     stop_sel=_STOP,
@@ -322,6 +342,16 @@ class _PostgreSQL:
             .in_bulk()
         )
         return [Hit(articles[pk], highlight(articles[pk].raw_snippet)) for pk in ids if pk in articles]
+
+
+def _in_groups(rows) -> tuple[list[int], bool]:
+    """(group, id) rows, each group newest first: the ids in GROUPS' order, each once; and whether the last group
+    (every match) stopped at its limit, when more articles match than are listed."""
+    ranked, last = {}, 0
+    for group, pk in sorted(rows, key=lambda row: (row[0], -row[1])):
+        ranked.setdefault(pk, None)
+        last += group == len(GROUPS) - 1
+    return list(ranked), last >= GROUPS[-1][1]
 
 
 def _backend():

@@ -5,14 +5,18 @@ a public article (without lastmod). While every section fits one file (PublicSit
 protocol's 50,000) /sitemap.xml is the sitemap itself; else a sitemap index of /sitemap-<section>.xml?p=N files.
 """
 
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.http import HttpResponse
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import escape
+from django.utils.http import RFC3986_SUBDELIMS, http_date
 
 from . import seo
 from .models import Article, Tag, Topic
@@ -39,14 +43,26 @@ class PublicSitemap(Sitemap):
     def get_domain(self, site=None):
         return self.domain
 
+    def entries(self, page) -> list[tuple[str, object]]:
+        """(address, lastmod or None) of one file's items."""
+        return [(url["location"], url["lastmod"]) for url in self.get_urls(page=page, protocol=self.protocol)]
+
 
 class ArticleSitemap(PublicSitemap):
     def items(self):
         # The lists' order, which article_listed_idx gives with the ids: a deep file costs what the first does.
-        return Article.objects.published().newest_first().only("slug", "published_at", "updated_at")
+        # Rows, not models: a thousand Article instances and reverse() calls took 0.1 s.
+        return Article.objects.published().newest_first().values_list("slug", "published_at", "updated_at", named=True)
 
     def lastmod(self, article):
         return seo.date_modified(article)
+
+    def entries(self, page) -> list[tuple[str, object]]:
+        # reverse() once: each address is the pattern's with the slug quoted as reverse() quotes it.
+        prefix, suffix = reverse("articles:detail", kwargs={"slug": "SLUG"}).rsplit("SLUG", 1)
+        base = f"{self.protocol}://{self.domain}{prefix}"
+        safe = RFC3986_SUBDELIMS + "/~:@"
+        return [(f"{base}{quote(row.slug, safe=safe)}{suffix}", self.lastmod(row)) for row in self.paginator.page(page)]
 
 
 class HomeSitemap(PublicSitemap):
@@ -93,7 +109,33 @@ def sitemap(request, section=None):
     sitemaps = sitemaps_for(request)
     if section is None and any(s.paginator.num_pages > 1 for s in sitemaps.values()):
         return sitemap_index(request, sitemaps)
-    return sitemap_views.sitemap(request, sitemaps, section=section)
+    if section is not None and section not in sitemaps:
+        raise Http404(f"No sitemap section {section!r}")
+    return urlset(request, [sitemaps[section]] if section else sitemaps.values())
+
+
+@sitemap_views.x_robots_tag
+def urlset(request, sitemaps) -> HttpResponse:
+    """Django's sitemap view without its template: drawing 1,000 addresses through it took most of 0.1 s. The same
+    XML, and the same Last-Modified (the newest lastmod, when every address has one)."""
+    page, entries = request.GET.get("p", 1), []
+    for site in sitemaps:
+        try:
+            entries += site.entries(page)
+        except (EmptyPage, PageNotAnInteger) as exc:
+            raise Http404(f"No page {page!r}") from exc
+    lines = []
+    for location, lastmod in entries:
+        day = f"<lastmod>{timezone.localtime(lastmod).date().isoformat()}</lastmod>" if lastmod else ""
+        lines.append(f"<url><loc>{escape(location)}</loc>{day}</url>")
+    lastmods = [lastmod for _, lastmod in entries]
+    headers = {"Last-Modified": http_date(max(lastmods).timestamp())} if lastmods and all(lastmods) else {}
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        + "\n".join(lines)
+        + "\n</urlset>\n"
+    )
+    return HttpResponse(body, content_type="application/xml", headers=headers)
 
 
 @sitemap_views.x_robots_tag

@@ -61,7 +61,7 @@ def report(paths: list[str], staff_paths: list[str], staff: str, out) -> None:
         for query in queries:
             sql, params = _raw(connection, query)
             out.write(f"\n--- {query['time']} s: {query['sql'][:600]}\n")
-            if sql is not None and sql.lstrip().upper().startswith("SELECT"):
+            if sql is not None and sql.lstrip().upper().startswith(("SELECT", "WITH", "(")):  # unions start with "("
                 out.write(explain(connection, sql, params) + "\n")
         reset_queries()
 

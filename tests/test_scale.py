@@ -130,3 +130,11 @@ def test_each_key_query_is_answered_from_an_index_not_a_scan_of_the_table(name, 
     text = plan(build())
     assert index in text, text
     assert "SCAN articles_article\n" not in text + "\n", text
+
+
+def test_the_change_list_s_checkbox_is_django_s_without_its_widget_templates(make_article):
+    from django.contrib import admin
+
+    article = make_article(title="A <b>bold</b> “title”")
+    model_admin = admin.site._registry[Article]
+    assert model_admin.action_checkbox(article) == admin.ModelAdmin.action_checkbox(model_admin, article)

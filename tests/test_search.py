@@ -1,11 +1,14 @@
 """Full-text search: only public articles, ranked, safely highlighted, in step with every write, never an error."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from bs4 import BeautifulSoup
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from articles import search
 from articles.models import Article, SearchEntry, Tag, Topic
@@ -48,6 +51,36 @@ def test_title_matches_rank_above_body_matches(make_article):
     make_article(title="Insomnia", body="Short text.")
     make_article(title="Tagged", body="Nothing relevant.", tags=[Tag.objects.create(name="insomnia")])
     assert found("insomnia") == ["Insomnia", "Tagged", "Notes on routine"]
+
+
+def test_with_more_matches_than_are_listed_the_best_still_come_first(make_article, client, monkeypatch):
+    """Only each group's newest matches are read (GROUPS), so a common word costs what a rare one does; an old
+    article with the words in its title still comes before the newest that have them in the body only."""
+    monkeypatch.setattr(search, "GROUPS", (("title", 2), ("title summary tags", 2), ("", 3)))
+    old = make_article(title="Insomnia at night", body="Text.", published_at=timezone.now() - timedelta(days=900))
+    tagged = make_article(title="Tagged", body="Text.", tags=[Tag.objects.create(name="Insomnia help")])
+    for n in range(6):
+        make_article(title=f"Body note {n}", body="A summary first.\n\nInsomnia in the body.")
+    titles = found("insomnia")
+    assert titles[:2] == [old.title, tagged.title]
+    assert titles[2:] == ["Body note 5", "Body note 4", "Body note 3"]  # then the newest others, up to the limit
+    page = results_page(client, "insomnia")
+    assert "5+ results" in page.select_one(".page-header__sub").get_text()  # more match than are listed
+    assert results_page(client, "night").select_one(".page-header__sub").get_text() == "1 result"
+
+
+def test_a_common_word_takes_the_same_queries_for_5_and_50_matches(make_article, client):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            results_page(client, "calm")
+        return len(captured)
+
+    for n in range(5):
+        make_article(title=f"Calm {n}", body="Calm words.")
+    few = queries()
+    for n in range(5, 50):
+        make_article(title=f"Calm {n}", body="Calm words.")
+    assert queries() == few
 
 
 def test_other_forms_of_a_word_match_and_every_word_must_match(make_article):

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.http import http_date
 from lxml import etree
 
 from articles.models import Article
@@ -86,6 +87,19 @@ def test_past_the_limit_the_sitemap_becomes_an_index_of_pages(client, make_artic
     for location in locations:
         listed += list(entries(sitemap(client, location.removeprefix("http://testserver"))))
     assert len([url for url in listed if "/articles/" in url]) == 3
+
+
+def test_article_addresses_are_their_own_and_lastmod_sets_last_modified(client, make_article):
+    """The article file is drawn without models or reverse() per address: the same addresses all the same."""
+    articles = [make_article(title=title) for title in ("Plain one", "Thérapie à Montréal", "Ελληνικά")]
+    response = client.get("/sitemap-articles.xml")
+    found = entries(etree.fromstring(response.content))
+    assert set(found) == {f"http://testserver{article.get_absolute_url()}" for article in articles}
+    newest = max(timezone.localtime(article.updated_at) for article in articles)
+    assert response["Last-Modified"] == http_date(newest.timestamp())
+    assert response["X-Robots-Tag"] == "noindex, noodp, noarchive"
+    assert client.get("/sitemap-articles.xml?p=2").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
 
 
 def test_robots_txt_names_the_sitemap_and_keeps_search_out(client, settings):
