@@ -97,6 +97,21 @@ def _new_version(tag: str, changed: bool = False) -> tuple[str, float | None]:
     return secrets.token_hex(8), None if lag is None else _now() + lag
 
 
+def current_versions(tags) -> tuple:
+    """The tags' current tokens, renewing missing or ended ones as the middleware does, for parts of a page
+    cached on their own (articles/around.py): the versions are kept whether the page cache is on or off."""
+    cache = pages_cache()
+    keys = [_version_key(tag) for tag in tags]
+    found, tokens, now = cache.get_many(keys), [], _now()
+    for tag, key in zip(tags, keys, strict=True):
+        version = found.get(key)
+        if version is None or (version[1] is not None and version[1] <= now):
+            version = _new_version(tag)
+            cache.set(key, version, None)
+        tokens.append(version[0])
+    return tuple(tokens)
+
+
 @functools.cache
 def build() -> str:
     """What every page also depends on besides content: the settings pages print and the static files'

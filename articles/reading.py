@@ -1,8 +1,9 @@
 """What a reader gets around an article: reading time, contents, previous and next, related articles.
 
 Everything comes from public articles only (Article.objects.published()) and takes a fixed number
-of queries whatever the article: none for reading time and contents (the stored HTML), one each for
-previous, next and related.
+of queries whatever the article: none for reading time and contents (the stored HTML), previous and
+next in the article's own query (with_neighbours), one for related. articles/around.py stores what they
+draw between changes.
 """
 
 import math
@@ -101,15 +102,3 @@ def related(article: Article, tag_ids: list[int], count: int = RELATED_COUNT) ->
         .annotate(shared=score + same_topic)
         .order_by("-shared", "-published_at", "-pk")[:count]
     )
-
-
-def reader_context(article: Article, tags: list) -> dict:
-    """The reading aids an article page shows (previous, next and related only around a public article)."""
-    previous, next_ = neighbours(article)
-    return {
-        "reading_minutes": reading_minutes(article.body_html),
-        "toc": table_of_contents(article.body_html),
-        "previous_article": previous,
-        "next_article": next_,
-        "related_articles": related(article, [tag.pk for tag in tags]) if article.is_public else [],
-    }

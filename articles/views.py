@@ -5,7 +5,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
-from . import reading, search, seo, share
+from . import around, reading, search, seo, share
 from .models import Article, Tag, Topic
 from .pagination import IdsFirstPaginator
 
@@ -111,6 +111,7 @@ class TopicListView(ListView):
 class ArticleDetailView(PublicArticlesMixin, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
+    around = None  # the stored reading aids and links around the article (articles/around.py)
 
     def can_preview(self):
         """Staff who may change articles see drafts and scheduled articles at their real address."""
@@ -119,7 +120,9 @@ class ArticleDetailView(PublicArticlesMixin, DetailView):
 
     def get_queryset(self):
         queryset = Article.objects.not_trashed() if self.can_preview() else self.public_articles()
-        queryset = reading.with_neighbours(queryset)  # previous and next in the article's own query
+        self.around = around.Lookup(self.kwargs["slug"])
+        if self.around.found is None:  # to be drawn: previous and next in the article's own query
+            queryset = reading.with_neighbours(queryset)
         return queryset.select_related("topic", "author", "featured_image").prefetch_related("tags")
 
     def get(self, request, *args, **kwargs):
@@ -159,7 +162,7 @@ class ArticleDetailView(PublicArticlesMixin, DetailView):
             is_preview=is_preview,
             seo=meta,
             breadcrumbs_json_ld=seo.json_ld_html(seo.breadcrumbs_json_ld(self.request, article)),
-            **reading.reader_context(article, tags),
+            **(self.around.aids(article, tags) if self.around else around.draw(article, tags)),
             tags=tags,
             author_name=seo.author_name(article),
             date_modified=modified,
