@@ -1,14 +1,16 @@
-"""What an article page shows around the article: reading time, contents, previous/next and related links.
+"""What an article page shows around the article: its tags, reading time, contents, previous/next and related
+links.
 
 Drawn once per version of what it shows (the page cache's `site`, `lists` and `article:<slug>` versions,
 articles/page_cache.py, kept whether the page cache is on or off) and stored in the default cache: with
-the page cache off, an article page then costs its own article's queries and template, not its neighbours'
-and related articles' queries. Whatever forgets one of those versions (articles/page_invalidation.py: a
-change to this article, or to any public one) makes the next request draw them again. Only public
-articles' aids are stored; a preview draws its own, without links.
+the page cache off, an article page then costs its own article's query and template, not the queries for
+its tags, neighbours and related articles. Whatever forgets one of those versions (articles/page_invalidation.py:
+a change to this article or its tags, to any public article, or to any tag or topic) makes the next request
+draw them again. Only public articles' aids are stored; a preview draws its own, without links.
 """
 
 import hashlib
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,11 +30,11 @@ class Lookup:
         self.key = "around:" + hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
         self.found = cache.get(self.key)
 
-    def aids(self, article: Article, tags: list) -> dict:
+    def aids(self, article: Article, load_tags: Callable[[], list]) -> dict:
         if not article.is_public:
-            return draw(article, tags)
+            return draw(article, load_tags())
         if self.found is None:
-            self.found = draw(article, tags)
+            self.found = draw(article, load_tags())
             cache.set(self.key, self.found, settings.PAGE_CACHE_SECONDS)
         return self.found
 
@@ -40,6 +42,7 @@ class Lookup:
 def draw(article: Article, tags: list) -> dict:
     """The context the article template shows around the article; links only around a public article."""
     aids = {
+        "tags": tags,
         "reading_minutes": reading.reading_minutes(article.body_html),
         "toc": reading.table_of_contents(article.body_html),
         "around_html": "",

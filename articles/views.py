@@ -152,13 +152,16 @@ class ArticleDetailView(PublicArticlesMixin, DetailView):
         canonical_url = seo.article_canonical_url(self.request, article)
         modified = seo.date_modified(article)
         image = seo.article_image(self.request, article)
-        tags = self.article_tags(article)
+        if self.around:
+            aids = self.around.aids(article, lambda: self.article_tags(article))
+        else:
+            aids = around.draw(article, self.article_tags(article))
         meta = seo.PageMeta(
             title=article.title,
             description=article.description,
             canonical_url=canonical_url,
             og_type="article",
-            json_ld=seo.article_json_ld(article, canonical_url, image, self.request, tags),
+            json_ld=seo.article_json_ld(article, canonical_url, image, self.request, aids["tags"]),
             noindex=is_preview,
             image=image,
         )
@@ -166,8 +169,7 @@ class ArticleDetailView(PublicArticlesMixin, DetailView):
             is_preview=is_preview,
             seo=meta,
             breadcrumbs_json_ld=seo.json_ld_html(seo.breadcrumbs_json_ld(self.request, article)),
-            **(self.around.aids(article, tags) if self.around else around.draw(article, tags)),
-            tags=tags,
+            **aids,  # tags, reading time, contents, links around
             author_name=seo.author_name(article),
             date_modified=modified,
             published_iso=seo.iso_datetime(article.published_at),
