@@ -6,10 +6,13 @@ next in the article's own query (with_neighbours), one for related. articles/aro
 draw between changes.
 """
 
+import functools
 import math
+import operator
 import re
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.models import Case, Count, ExpressionWrapper, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
@@ -93,15 +96,18 @@ def related(article: Article, tag_ids: list[int], count: int = RELATED_COUNT) ->
     # article of the topic (or of none) ranks below those newest ones; scoring every article of the topic
     # as well read thousands more rows at 100,000 articles.
     newest = others.newest_first().values("pk")
-    candidates = Q(pk__in=newest[:count])
-    score = Value(0)
+    parts, score = [newest[:count]], Value(0)
     if tag_ids:
-        candidates |= Q(pk__in=through.filter(tag_id__in=tag_ids).values("article_id"))
+        parts.append(through.filter(tag_id__in=tag_ids).values("article_id"))
         shared = through.filter(article_id=OuterRef("pk"), tag_id__in=tag_ids).values("article_id")
         score = Coalesce(Subquery(shared.annotate(n=Count("pk")).values("n")), 0)
     if article.topic_id is not None:
-        candidates |= Q(pk__in=newest.filter(topic_id=article.topic_id)[:count])
+        parts.append(newest.filter(topic_id=article.topic_id)[:count])
         score = score + Case(When(topic_id=article.topic_id, then=Value(1)), default=Value(0))
+    if connections[others.db].features.supports_slicing_ordering_in_compound:
+        candidates = Q(pk__in=parts[0].union(*parts[1:]))  # PostgreSQL: ORed IN lists scan every article
+    else:  # SQLite allows no LIMIT in a UNION's parts, and looks each ORed IN list up by primary key
+        candidates = functools.reduce(operator.or_, (Q(pk__in=part) for part in parts))
     return list(
         others.filter(candidates)
         .only("title", "slug", "published_at", "excerpt", "topic_id")
