@@ -1,7 +1,7 @@
 """What an article page shows around the article: its tags, reading time, contents, previous/next and related
 links.
 
-Drawn once per version of what it shows (the page cache's `site`, `lists` and `article:<slug>` versions,
+Drawn once per version of what it shows (the page cache's `site` and `article:<slug>` versions,
 articles/page_cache.py, kept whether the page cache is on or off) and stored in the default cache: with
 the page cache off, an article page then costs its own article's query and template, not the queries for
 its tags, neighbours and related articles. Whatever forgets one of those versions (articles/page_invalidation.py:
@@ -25,7 +25,7 @@ class Lookup:
     neighbours when they are found)."""
 
     def __init__(self, slug: str):
-        tags = [page_cache.SITE, page_cache.LISTS, page_cache.article_tag(slug)]
+        tags = [page_cache.SITE, page_cache.article_tag(slug)]
         raw = "|".join([page_cache.build(), slug, *page_cache.current_versions(tags)])
         self.key = "around:" + hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
         self.found = cache.get(self.key)

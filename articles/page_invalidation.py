@@ -18,11 +18,11 @@ from .models import Article, Tag, Topic, TrashedArticle
 
 def invalidate(*, slugs=(), lists: bool = False, site: bool = False) -> None:
     tags = [page_cache.article_tag(slug) for slug in slugs if slug]
-    tags += [page_cache.LISTS] * lists + [page_cache.SITE] * site
+    tags += [page_cache.SITE] * (lists or site)  # every page shows both (lists through its links)
     if not tags:
         return
-    page_cache.forget(tags)
-    transaction.on_commit(lambda: page_cache.forget(tags), robust=True)
+    page_cache.forget(tags, settings_changed=site)
+    transaction.on_commit(lambda: page_cache.forget(tags, settings_changed=site), robust=True)
 
 
 def _listed(article: Article, created: bool = False) -> bool:

@@ -11,10 +11,11 @@ with the cache off and each page's latency measured with one connection per work
 numbers are the page's own time rather than queueing, and every query of those pages is written with its
 plan to --plans-dir (bench/query_plans.py). Each server's workers count requests, page-cache hits and
 database queries (bench/gunicorn_counts.py), printed per 1,000 requests. It also writes serve.sh, to start
-the cached server for ../shared/peer/peer_bench.sh (OUR_CMD="bash DIR/serve.sh PORT").
+the cached server for ../shared/peer/peer_bench.sh (OUR_CMD="bash DIR/serve.sh PORT"), which --peer runs.
 
     .venv/bin/python bench/serve_bench.py [--rounds 3] [--duration 10s] [--redis redis://127.0.0.1:6379/13]
                                           [--large 100000] [--large-database-url postgres://...] [--keep DIR]
+                                          [--peer [--peer-dir DIR]]
 """
 
 import argparse
@@ -33,7 +34,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.servers import ROOT, Site
+from bench.servers import ROOT, Site, free_port
+
+PEER_BENCH = ROOT.parent / "shared" / "peer" / "peer_bench.sh"
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
@@ -90,7 +93,7 @@ def facts(site: Site) -> dict:
 def serve_script(site: Site, folder: Path) -> Path:
     """serve.sh PORT: the cached server alone, as peer_bench.sh's OUR_CMD starts it."""
     keys = ["DJANGO_SETTINGS_MODULE", "SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL", "SECURE_SSL_REDIRECT"]
-    keys += ["DATABASE_URL", "MEDIA_ROOT", "STATIC_ROOT", "PAGE_CACHE_DIR", "LOG_LEVEL"]
+    keys += ["DATABASE_URL", "MEDIA_ROOT", "STATIC_ROOT", "PAGE_CACHE_DIR", "LOG_LEVEL", "ACCESS_LOG"]
     env = " ".join(f"{key}={shlex.quote(site.env[key])}" for key in keys)
     script = folder / "serve.sh"
     script.write_text(
@@ -108,9 +111,14 @@ def main_table(args, folder: Path) -> None:
     article = f"/articles/{f['slug']}/"
     counts = {name: folder / "counts" / name for name in ("cached", "redis", "cache off")}
     uncached = site.serve(PAGE_CACHE="0", counts_dir=counts["cache off"])
-    static_file = Path(site.env["STATIC_ROOT"]) / "bench" / "article.html"
-    static_file.parent.mkdir(parents=True, exist_ok=True)
-    static_file.write_bytes(fetch(uncached + article))  # before the cached server starts: WhiteNoise scans at start
+    # The same bytes as static files, written before the cached server starts (WhiteNoise scans at start): the
+    # article is the yardstick of every ratio; the feed and the sitemap are far larger, so each also gets a
+    # ratio to its own bytes served as a file.
+    static_folder = Path(site.env["STATIC_ROOT"]) / "bench"
+    static_folder.mkdir(parents=True, exist_ok=True)
+    same_bytes = {"article.html": article, "feed.xml": "/feed/", "sitemap.xml": "/sitemap-articles.xml"}
+    for name, path in same_bytes.items():
+        (static_folder / name).write_bytes(fetch(uncached + path))
     cached = site.serve(counts_dir=counts["cached"])
     servers = {"cached": cached}
     if args.redis:
@@ -128,6 +136,8 @@ def main_table(args, folder: Path) -> None:
         "search, cached": cached + f"/search/?q={f['word']}",
         "feed, cached": cached + "/feed/",
         "sitemap, cached": cached + "/sitemap-articles.xml",
+        "feed's bytes as a static file": cached + "/static/bench/feed.xml",
+        "sitemap's bytes as a static file": cached + "/static/bench/sitemap.xml",
         "home, cache off": uncached + "/",
     }
     print(f"site: {args.articles} articles; article page {len(fetch(cached + article)):,} bytes; load {load()}")
@@ -140,15 +150,23 @@ def main_table(args, folder: Path) -> None:
             results[name].append(wrk(targets[name], duration=args.duration))
         print(f"round {round_number + 1} done; load {load()}", flush=True)
     static = median_of(results[names[0]])["rps"]
-    print("\n| target | req/s | p50 ms | p99 ms | × static |\n|---|---|---|---|---|")
+    own = {"feed, cached": "feed's bytes as a static file", "sitemap, cached": "sitemap's bytes as a static file"}
+    print("\n| target | bytes | req/s | p50 ms | p99 ms | × static | × same bytes static |")
+    print("|---|---|---|---|---|---|---|")
     for name in names:
         m = median_of(results[name])
-        print(f"| {name} | {m['rps']:,.0f} | {m['p50']:.2f} | {m['p99']:.2f} | {m['rps'] / static:.2f} |")
+        mine = f"{m['rps'] / median_of(results[own[name]])['rps']:.2f}" if name in own else ""
+        size = len(fetch(targets[name]))
+        timings = f"{m['rps']:,.0f} | {m['p50']:.2f} | {m['p99']:.2f}"
+        print(f"| {name} | {size:,} | {timings} | {m['rps'] / static:.2f} | {mine} |")
     rss = site.worker_rss_mb()
     print(f"\nworker resident memory after the run: {', '.join(f'{size:.0f} MB' for size in rss)}; load {load()}")
     script = serve_script(site, folder)
-    print(f"peer bench: OUR_CMD='sh {script} 18199' ../shared/peer/peer_bench.sh '' http://127.0.0.1:18199{article}")
     site.stop()
+    if args.peer:
+        peer_bench(args, folder, script, article)
+    else:
+        print(f"peer bench: OUR_CMD='sh {script} 18199' {PEER_BENCH} '' http://127.0.0.1:18199{article}")
     print("\n| server (whole run, warm-ups in) | requests | page-cache hit rate (pages) | queries per 1,000 requests |")
     print("|---|---|---|---|")
     for name, counts_dir in counts.items():
@@ -158,6 +176,16 @@ def main_table(args, folder: Path) -> None:
             hit_rate = f"{100 * total['hits'] / pages:.1f}% of {pages:,}" if pages else "no page cached (cache off)"
             per_thousand = 1000 * total["queries"] / total["requests"]
             print(f"| {name} | {total['requests']:,} | {hit_rate} | {per_thousand:,.1f} |")
+
+
+def peer_bench(args, folder: Path, script: Path, article: str) -> None:
+    """../shared/peer/peer_bench.sh with our cached article page (started alone, by serve.sh) beside Wagtail,
+    a plain Django view, the static file and the bare WSGI app; its own table is printed as it comes."""
+    workdir = Path(args.peer_dir or folder / "peer")
+    port = free_port()
+    env = {**os.environ, "OUR_CMD": f"sh {script} {port}", "ROUNDS": str(args.rounds), "DURATION": args.duration}
+    print(f"\npeer bench ({PEER_BENCH}, work folder {workdir}); load {load()}", flush=True)
+    subprocess.run(["bash", str(PEER_BENCH), str(workdir), f"http://127.0.0.1:{port}{article}"], env=env, check=True)
 
 
 def large_table(args, folder: Path) -> None:
@@ -243,6 +271,8 @@ def main() -> None:
     parser.add_argument("--large-duration", default="10s")
     parser.add_argument("--plans-dir", default="var/bench-plans", help="where the large site's query plans go")
     parser.add_argument("--skip-main", action="store_true", help="only the large site")
+    parser.add_argument("--peer", action="store_true", help=f"also run {PEER_BENCH} with our cached article page")
+    parser.add_argument("--peer-dir", default="", help="peer_bench.sh's work folder (its venvs are reused there)")
     parser.add_argument("--keep", default="", help="build in this folder and keep it (serve.sh stays usable)")
     args = parser.parse_args()
     if not shutil.which("wrk"):

@@ -64,7 +64,7 @@ def cache_from_url(url: str, *, key_prefix: str = "") -> dict:
     elif scheme == "file":
         if not parts.path:
             raise ImproperlyConfigured(f"CACHE_URL={url!r} needs a directory: file:///var/cache/site")
-        config |= {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": parts.path}
+        config |= {"BACKEND": "site_config.cache.FileCache", "LOCATION": parts.path}
     else:
         raise ImproperlyConfigured(
             f"CACHE_URL={url!r}: unsupported scheme {scheme!r}; use redis://, rediss://, locmem://, dummy:// or file://."

@@ -4,11 +4,12 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 import site_settings.models as site_settings
+from articles import page_cache
 from articles.models import Article
 from tests.visibility import three_states  # noqa: F401  (a public, a draft and a scheduled article)
 
@@ -19,7 +20,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "sample_content"
 def _isolated(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
-    caches["pages"].clear()
+    page_cache.clear()  # and every remembered page
     # Site settings as a running site has them cached (no row yet: the environment's values), so query
     # counts measure a page, not the first read after a restart. tests/test_site_settings.py clears it.
     cache.set(site_settings.CACHE_KEY, site_settings.Current.from_row(None), None)

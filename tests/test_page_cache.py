@@ -9,7 +9,7 @@ from django.contrib.redirects.models import Redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import share
+from articles import page_cache, share
 from articles.models import Article, Tag, Topic
 from site_settings.models import SiteSettings
 
@@ -235,3 +235,85 @@ def test_after_a_settings_change_pages_are_drawn_again_once_other_workers_have_r
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert fetch(client, "/")[0]["X-Page-Cache"] == "miss"
     assert fetch(client, "/")[0]["X-Page-Cache"] == "hit"  # once: the version it makes then does not end
+
+
+def test_a_change_made_by_another_worker_shows_on_the_next_request(client, make_article):
+    """Workers remember versions and pages (a stamp file, a Redis channel): another worker's or app server's
+    change, written through its own store, must still show at once."""
+    make_article(title="Elsewhere", slug="elsewhere")
+    fetch(client, "/articles/elsewhere/")
+    assert fetch(client, "/articles/elsewhere/")[0]["X-Page-Cache"] == "hit"
+    another_worker = page_cache.store_for(page_cache.pages_cache())
+    another_worker.set_versions({page_cache.article_tag("elsewhere"): ("from-another-worker", None)})
+    assert fetch(client, "/articles/elsewhere/")[0]["X-Page-Cache"] == "miss"
+    assert fetch(client, "/articles/elsewhere/")[0]["X-Page-Cache"] == "hit"
+
+
+def test_a_worker_remembers_pages_up_to_its_limit_and_serves_the_rest_from_the_shared_cache(
+    client, make_article, monkeypatch
+):
+    monkeypatch.setattr(page_cache.RememberingPages, "MEMORY", 40_000)
+    paths = [make_article(title=f"Long piece {n}", body="Words and more. " * 400).get_absolute_url() for n in range(8)]
+    for path in paths:
+        fetch(client, path)
+    memory = page_cache.page_store().local
+    assert 0 < memory.size <= 40_000 and len(memory.pages) < len(paths)
+    assert memory.size == sum(len(entry.content) for entry, _ in memory.pages.values())
+    for path in paths:
+        response, html = fetch(client, path)
+        assert response["X-Page-Cache"] == "hit" and "Long piece" in html
+
+
+def test_a_remembered_page_is_drawn_again_when_its_time_in_the_cache_is_over(client, make_article, settings):
+    """Nothing changed, but a page also shows the year: a worker keeps a page no longer than the cache does."""
+    settings.PAGE_CACHE_SECONDS = 0  # stored pages expire at once
+    make_article(title="Year end", slug="year-end")
+    assert fetch(client, "/articles/year-end/")[0]["X-Page-Cache"] == "miss"
+    assert fetch(client, "/articles/year-end/")[0]["X-Page-Cache"] == "miss"
+
+
+def test_a_change_while_a_worker_was_cut_off_from_redis_shows_once_it_is_back(client, make_article):
+    """redis-py reconnects a listener and subscribes again by itself; a change published in between, which
+    the worker never hears, must still show on its next request."""
+    store = page_cache.page_store()
+    if not isinstance(store, page_cache.RedisPages):
+        pytest.skip("Redis only (REDIS_URL)")
+    make_article(title="Cut off", slug="cut-off")
+    fetch(client, "/articles/cut-off/")
+    assert fetch(client, "/articles/cut-off/")[0]["X-Page-Cache"] == "hit"
+    redis = store.cache._cache.get_client(write=True)
+    assert redis.client_kill_filter(_type="pubsub") >= 1  # as a Redis restart or a network cut would
+    another_worker = page_cache.store_for(page_cache.pages_cache())
+    another_worker.set_versions({page_cache.article_tag("cut-off"): ("while-cut-off", None)})
+    assert fetch(client, "/articles/cut-off/")[0]["X-Page-Cache"] == "miss"
+    assert fetch(client, "/articles/cut-off/")[0]["X-Page-Cache"] == "hit"
+
+
+def test_the_file_cache_keeps_near_its_limit_and_lists_its_folder_once_per_hundred_stores(tmp_path, monkeypatch):
+    from site_config.cache import FileCache
+
+    cache = FileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 50}})
+    listings = []
+    original = FileCache._list_cache_files
+    monkeypatch.setattr(FileCache, "_list_cache_files", lambda self: listings.append(1) or original(self))
+    for n in range(400):
+        cache.set(f"page-{n}", b"x" * 100)
+    assert len(listings) == 4
+    assert len(list(tmp_path.glob("*.djcache"))) <= 50 + FileCache.CULL_EVERY
+
+
+def test_culling_stored_pages_never_loses_a_version(settings, tmp_path, db):
+    """Culled pages are merely drawn again; a culled `site` version would make every page stale at once."""
+    pages = {"BACKEND": "site_config.cache.FileCache", "LOCATION": str(tmp_path)}
+    settings.CACHES = {**settings.CACHES, "pages": pages}
+    store = page_cache.page_store()
+    tags = [page_cache.SITE, page_cache.article_tag("a"), page_cache.article_tag("b")]
+    page_cache.forget(tags)
+    before = store.versions(tags)
+    store.cache._max_entries = 10
+    store.cache.CULL_EVERY = 1
+    for n in range(200):
+        store.cache.set(f"page-{n}", b"x", None)
+    assert len(list(tmp_path.glob("*.djcache"))) <= 10
+    another_worker = page_cache.store_for(page_cache.pages_cache())  # reads the files, remembering nothing yet
+    assert another_worker.versions(tags) == before

@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import page_cache
 from articles.models import Article, Tag, Topic
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,7 @@ def build_site(make_article, count: int) -> None:
 
 def queries(client, url) -> int:
     client.get(url)  # process-wide caches warm (the Site row), as on a running server
-    caches["pages"].clear()
+    page_cache.clear()
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200, url
     return len(captured)

@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.contrib.redirects.models import Redirect
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import page_cache
 from articles.models import Article
 from articles.redirects import leads_to_hidden_article
 
@@ -199,7 +199,7 @@ def test_the_home_page_with_other_queries_is_still_the_home_page(client, public)
 
 
 def queries_for(client, url) -> list[str]:
-    caches["pages"].clear()  # the view's own queries, not a stored page's
+    page_cache.clear()  # the view's own queries, not a stored page's
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     return [query["sql"] for query in queries.captured_queries]

@@ -28,7 +28,7 @@ def test_redis_url_becomes_djangos_redis_cache():
     [
         ("locmem://", "django.core.cache.backends.locmem.LocMemCache"),
         ("dummy://", "django.core.cache.backends.dummy.DummyCache"),
-        ("file:///var/tmp/cache", "django.core.cache.backends.filebased.FileBasedCache"),
+        ("file:///var/tmp/cache", "site_config.cache.FileCache"),
         ("rediss://cache.internal:6380/0", "site_config.cache.DegradingRedisCache"),
     ],
 )

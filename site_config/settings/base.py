@@ -63,10 +63,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Stored public pages for anonymous readers, before any other work (articles/page_cache.py). A stored
+    # page keeps every header the middleware below gave it; an http:// request has its own key, and is
+    # never stored while SECURE_SSL_REDIRECT sends it to https.
+    "articles.page_cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Stored public pages for anonymous readers, before any other work (articles/page_cache.py).
-    "articles.page_cache.PageCacheMiddleware",
     # zstd, Brotli or gzip, as the client accepts; stored compressed by the page cache, one copy per encoding.
     "compression_middleware.middleware.CompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -135,6 +137,9 @@ _page_cache_url = _page_cache_url or f"file://{env_str('PAGE_CACHE_DIR', str(BAS
 CACHES["pages"] = cache_from_url(_page_cache_url, key_prefix=env_str("CACHE_KEY_PREFIX", "site") + "-pages")
 if _page_cache_url.startswith("file:"):
     CACHES["pages"]["OPTIONS"] = {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 20_000)}
+elif _page_cache_url.startswith("redis"):
+    _pickled = {"serializer": "site_config.cache.PickleSerializer"}  # no int() tried on every page read
+    CACHES["pages"]["OPTIONS"] = CACHES["pages"].get("OPTIONS", {}) | _pickled
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)  # how long a stored page may wait for a reader
 PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)  # what browsers and proxies are told (Cache-Control)
