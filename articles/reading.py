@@ -1,15 +1,20 @@
 """What a reader gets around an article: reading time, contents, previous and next, related articles.
 
 Everything comes from public articles only (Article.objects.published()) and takes a fixed number
-of queries whatever the article: none for reading time and contents (the stored HTML), one each for
-previous, next and related.
+of queries whatever the article: none for reading time and contents (the stored HTML), previous and
+next in the article's own query (with_neighbours), one for related. articles/around.py stores what they
+draw between changes.
 """
 
+import functools
 import math
+import operator
 import re
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db import connections
+from django.db.models import Case, Count, ExpressionWrapper, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 
 from .models import Article
 from .text import strip_tags
@@ -48,11 +53,12 @@ def table_of_contents(body_html: str) -> list[Heading]:
 
 
 def _older_and_newer(at, pk):
-    public = Article.objects.published()
-    # A range on published_at (which the index serves), then the ties on either side of this article.
-    older = public.filter(published_at__lte=at).exclude(published_at=at, pk__gte=pk).order_by("-published_at", "-pk")
-    newer = public.filter(published_at__gte=at).exclude(published_at=at, pk__lte=pk).order_by("published_at", "pk")
-    return older, newer
+    # Older: public at `at` (so public now), which bounds the index range by the article's own time, not
+    # by now: an old article's older neighbour is then one index step away, not a scan of every newer one.
+    older = Article.objects.published(now=at).exclude(published_at=at, pk__gte=pk).order_by("-published_at", "-pk")
+    # Newer: a range on published_at up to now (which the index serves), then the ties after this article.
+    newer = Article.objects.published().filter(published_at__gte=at).exclude(published_at=at, pk__lte=pk)
+    return older, newer.order_by("published_at", "pk")
 
 
 def with_neighbours(queryset):
@@ -84,32 +90,27 @@ def neighbours(article: Article) -> tuple[Article | None, Article | None]:
 
 def related(article: Article, tag_ids: list[int], count: int = RELATED_COUNT) -> list[Article]:
     """Public articles sharing most tags and the topic with this one, then the most recent."""
-    score = Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
-    same_topic = Case(When(topic_id=article.topic_id, then=Value(1)), default=Value(0), output_field=IntegerField())
-    if article.topic_id is None:
-        same_topic = Value(0, output_field=IntegerField())
     others = Article.objects.published().exclude(pk=article.pk)
-    # Only scored: articles sharing a tag or the topic, and the most recent (which fill up when few share).
-    # Scoring every public article takes seconds at 100,000 of them.
-    sharing = Article.tags.through.objects.filter(tag_id__in=tag_ids).values("article_id")
+    through = Article.tags.through.objects
+    # Scored: the articles sharing a tag, and the newest `count` of the topic and of all. Any other
+    # article of the topic (or of none) ranks below those newest ones; scoring every article of the topic
+    # as well read thousands more rows at 100,000 articles.
+    newest = others.newest_first().values("pk")
+    parts, score = [newest[:count]], Value(0)
+    if tag_ids:
+        parts.append(through.filter(tag_id__in=tag_ids).values("article_id"))
+        shared = through.filter(article_id=OuterRef("pk"), tag_id__in=tag_ids).values("article_id")
+        score = Coalesce(Subquery(shared.annotate(n=Count("pk")).values("n")), 0)
     if article.topic_id is not None:
-        sharing = sharing.union(Article.objects.filter(topic_id=article.topic_id).values("pk"))
-    candidates = Q(pk__in=sharing) | Q(pk__in=others.newest_first().values("pk")[:count])
+        parts.append(newest.filter(topic_id=article.topic_id)[:count])
+        score = score + Case(When(topic_id=article.topic_id, then=Value(1)), default=Value(0))
+    if connections[others.db].features.supports_slicing_ordering_in_compound:
+        candidates = Q(pk__in=parts[0].union(*parts[1:]))  # PostgreSQL: ORed IN lists scan every article
+    else:  # SQLite allows no LIMIT in a UNION's parts, and looks each ORed IN list up by primary key
+        candidates = functools.reduce(operator.or_, (Q(pk__in=part) for part in parts))
     return list(
         others.filter(candidates)
         .only("title", "slug", "published_at", "excerpt", "topic_id")
-        .annotate(shared=score + same_topic)
+        .annotate(shared=ExpressionWrapper(score, output_field=IntegerField()))
         .order_by("-shared", "-published_at", "-pk")[:count]
     )
-
-
-def reader_context(article: Article, tags: list) -> dict:
-    """The reading aids an article page shows (previous, next and related only around a public article)."""
-    previous, next_ = neighbours(article)
-    return {
-        "reading_minutes": reading_minutes(article.body_html),
-        "toc": table_of_contents(article.body_html),
-        "previous_article": previous,
-        "next_article": next_,
-        "related_articles": related(article, [tag.pk for tag in tags]) if article.is_public else [],
-    }

@@ -206,7 +206,7 @@ def publisher_json_ld(request=None) -> dict:
     return data
 
 
-def article_json_ld(article, canonical_url: str, image: SocialImage | None = None, request=None) -> dict:
+def article_json_ld(article, canonical_url: str, image: SocialImage | None = None, request=None, tags=None) -> dict:
     organisation = publisher_json_ld(request)
     name = author_name(article)
     data = {
@@ -229,7 +229,7 @@ def article_json_ld(article, canonical_url: str, image: SocialImage | None = Non
         )
     if article.topic_id:
         data["articleSection"] = article.topic.name
-    keywords = [tag.name for tag in article.tags.all()]
+    keywords = [tag.name for tag in (article.tags.all() if tags is None else tags)]
     if keywords:
         data["keywords"] = keywords
     return {key: value for key, value in data.items() if value not in (None, "")}

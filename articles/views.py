@@ -5,7 +5,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
-from . import reading, search, seo, share
+from . import around, reading, search, seo, share
 from .models import Article, Tag, Topic
 from .pagination import IdsFirstPaginator
 
@@ -111,6 +111,7 @@ class TopicListView(ListView):
 class ArticleDetailView(PublicArticlesMixin, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
+    around = None  # the stored reading aids and links around the article (articles/around.py)
 
     def can_preview(self):
         """Staff who may change articles see drafts and scheduled articles at their real address."""
@@ -119,8 +120,14 @@ class ArticleDetailView(PublicArticlesMixin, DetailView):
 
     def get_queryset(self):
         queryset = Article.objects.not_trashed() if self.can_preview() else self.public_articles()
-        queryset = reading.with_neighbours(queryset)  # previous and next in the article's own query
-        return queryset.select_related("topic", "author", "featured_image").prefetch_related("tags")
+        self.around = around.Lookup(self.kwargs["slug"])
+        if self.around.found is None:  # to be drawn: previous and next in the article's own query
+            queryset = reading.with_neighbours(queryset)
+        return queryset.select_related("topic", "author", "featured_image")
+
+    def article_tags(self, article) -> list[Tag]:
+        # A plain query: prefetch_related's machinery cost twice the query itself on this page.
+        return list(Tag.objects.filter(articles=article))
 
     def get(self, request, *args, **kwargs):
         try:
@@ -145,22 +152,24 @@ class ArticleDetailView(PublicArticlesMixin, DetailView):
         canonical_url = seo.article_canonical_url(self.request, article)
         modified = seo.date_modified(article)
         image = seo.article_image(self.request, article)
+        if self.around:
+            aids = self.around.aids(article, lambda: self.article_tags(article))
+        else:
+            aids = around.draw(article, self.article_tags(article))
         meta = seo.PageMeta(
             title=article.title,
             description=article.description,
             canonical_url=canonical_url,
             og_type="article",
-            json_ld=seo.article_json_ld(article, canonical_url, image, self.request),
+            json_ld=seo.article_json_ld(article, canonical_url, image, self.request, aids["tags"]),
             noindex=is_preview,
             image=image,
         )
-        tags = list(article.tags.all())
         return super().get_context_data(
             is_preview=is_preview,
             seo=meta,
             breadcrumbs_json_ld=seo.json_ld_html(seo.breadcrumbs_json_ld(self.request, article)),
-            **reading.reader_context(article, tags),
-            tags=tags,
+            **aids,  # tags, reading time, contents, links around
             author_name=seo.author_name(article),
             date_modified=modified,
             published_iso=seo.iso_datetime(article.published_at),
@@ -200,6 +209,9 @@ class SearchView(ListView):
 
 class SharedPreviewView(ArticleDetailView):
     """One draft or scheduled article at a signed, expiring address (articles/share.py), for anyone who has it."""
+
+    def article_tags(self, article) -> list[Tag]:
+        return list(article.tags.all())  # prefetched by share.article_for_token
 
     def get(self, request, *args, **kwargs):
         article = share.article_for_token(kwargs["token"])

@@ -94,3 +94,12 @@ def test_production_passes_the_deployment_checks(tmp_path):
     # Only the HSTS preload list warning remains: joining that list is the site owner's decision.
     assert "security.W021" in result.stderr
     assert "security.W0" not in result.stderr.replace("security.W021", "")
+
+
+@pytest.mark.parametrize("url", ["sqlite:///tmp/site.sqlite3", "postgres://user:pass@db:5432/site"])
+def test_every_worker_keeps_its_database_connection(url, monkeypatch):
+    from site_config.settings.base import _database
+
+    monkeypatch.delenv("CONN_MAX_AGE", raising=False)
+    config = _database(url)
+    assert config["CONN_MAX_AGE"] == 60 and config["CONN_HEALTH_CHECKS"] is True

@@ -118,9 +118,9 @@ def _database(url: str) -> dict:
             "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         }
-    else:
-        config["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
-        config["CONN_HEALTH_CHECKS"] = True
+    # Each worker keeps its connection: opening one (and SQLite's PRAGMAs) cost more than a page's queries.
+    config["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
+    config["CONN_HEALTH_CHECKS"] = True
     return config
 
 
