@@ -98,7 +98,7 @@ def clear() -> None:
     store = page_store()
     store.cache.clear()
     store.version_cache.clear()
-    store.set_versions({})  # workers that remember pages hear of it
+    store.announce()  # workers that remember pages forget them
 
 
 def _settings_lag() -> float | None:
@@ -218,6 +218,9 @@ class SharedPages:
     def save(self, key: str, entry: Entry) -> None:
         self.cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
 
+    def announce(self) -> None:
+        """Tell other workers that versions changed: nothing to do when none remembers any."""
+
 
 class RememberingPages(SharedPages):
     """Each worker remembers the versions it read, and its recent pages, for as long as it hears of no
@@ -231,9 +234,6 @@ class RememberingPages(SharedPages):
         self.local = threading.local()  # the development server answers each request in its own thread
 
     def generation(self):
-        raise NotImplementedError
-
-    def announce(self) -> None:
         raise NotImplementedError
 
     def set_versions(self, versions):
@@ -298,8 +298,9 @@ class FilePages(RememberingPages):
     def __init__(self, cache, folder: str):
         # Versions in a folder of their own, never culled with pages: losing the site's version to a cull
         # would make every page stale at once. One small file per article shown, at most.
-        versions = FileCache(str(Path(folder) / "versions"), {"OPTIONS": {"MAX_ENTRIES": 10_000_000}})
-        versions.key_prefix = cache.key_prefix
+        versions = FileCache(
+            str(Path(folder) / "versions"), {"KEY_PREFIX": cache.key_prefix, "OPTIONS": {"MAX_ENTRIES": 10_000_000}}
+        )
         super().__init__(cache, versions)
         self.stamp_path = Path(folder) / "versions.stamp"
 

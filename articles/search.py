@@ -297,8 +297,13 @@ class _PostgreSQL:
     def query(cls, words: list[str], weights: str = "") -> SearchQuery:
         if not weights:  # plainto_tsquery of our own words: every word must match, nothing is an operator.
             return SearchQuery(" ".join(words), search_type="plain", config=PG_CONFIG)
-        # Every word in these parts. The words are \w+ only, each quoted: no operator can get in.
-        return SearchQuery(" & ".join(f"'{word}':{weights}" for word in words), search_type="raw", config=PG_CONFIG)
+        return SearchQuery(cls.every_word_in(words, weights), search_type="raw", config=PG_CONFIG)
+
+    @staticmethod
+    def every_word_in(words: list[str], weights: str) -> str:
+        r"""A to_tsquery of every word in the parts of these weights. The words are \w+ only, each quoted: no
+        operator can get in."""
+        return " & ".join(f"'{word}':{weights}" for word in words)
 
     def matching(self, words, weights: str = ""):
         return _public_articles().filter(search_entry__vector=self.query(words, weights))
@@ -316,7 +321,7 @@ class _PostgreSQL:
             where = "TRUE"
             if weights:
                 where = "v @@ to_tsquery(%s::regconfig, %s)"
-                params = (*params, PG_CONFIG, " & ".join(f"'{word}':{weights}" for word in words))
+                params = (*params, PG_CONFIG, self.every_word_in(words, weights))
             selects.append(f"(SELECT {group}, pk FROM newest WHERE {where} ORDER BY pk DESC LIMIT {int(limit)})")
         with connection.cursor() as cursor:
             cursor.execute(f"WITH newest AS MATERIALIZED ({sql}) " + " UNION ALL ".join(selects), params)
