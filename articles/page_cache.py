@@ -36,6 +36,7 @@ from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import MiddlewareNotUsed
+from django.core.handlers.wsgi import WSGIRequest
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.http import HttpResponse
@@ -430,6 +431,21 @@ def _encoding(accept_encoding: str) -> str:
 _CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
 
 
+@dataclass
+class Lookup:
+    """What the page cache found for one request: the stored page, or what storing the view's page needs."""
+
+    key: str
+    entry: Entry | None
+    versions: tuple
+    ends: float | None
+
+
+# Where the WSGI front (StoredPagesApp) leaves a miss's lookup for the middleware, which then does not repeat it.
+_LOOKED_UP = "articles.page_cache.lookup"
+_NOT_LOOKED_UP = object()
+
+
 class PageCacheMiddleware:
     """Serves a stored copy of a public page before any other work; stores what it may."""
 
@@ -439,23 +455,38 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        tags = self.tags_for(request)
-        if tags is None:
+        found = request.META.pop(_LOOKED_UP, _NOT_LOOKED_UP)
+        lookup = self.look_up(request) if found is _NOT_LOOKED_UP else found
+        if lookup is None:
             response = self.get_response(request)
             if self.is_personal_view_of_public_page(request):
                 patch_cache_control(response, private=True, no_store=True)
             return response
-        key = self.page_key(request)
-        entry, versions, ends = page_store().lookup(key, tags)
-        if entry is not None:
-            response = entry.response(request)
-        else:
-            response = self.get_response(request)
-            entry = self.store_response(request, key, versions, response)
-            if entry is None:
-                return response
-            response["X-Page-Cache"] = "miss"
-        response["Cache-Control"] = self.cache_control(ends)
+        if lookup.entry is not None:
+            return self.stored_response(request, lookup)
+        response = self.get_response(request)
+        entry = self.store_response(request, lookup.key, lookup.versions, response)
+        if entry is None:
+            return response
+        response["X-Page-Cache"] = "miss"
+        return self.finish(request, response, entry, lookup.ends)
+
+    @classmethod
+    def look_up(cls, request) -> Lookup | None:
+        """The page cache's answer for this request; None when the request must not be served from the cache."""
+        tags = cls.tags_for(request)
+        if tags is None:
+            return None
+        key = cls.page_key(request)
+        return Lookup(key, *page_store().lookup(key, tags))
+
+    @classmethod
+    def stored_response(cls, request, lookup: Lookup) -> HttpResponse:
+        return cls.finish(request, lookup.entry.response(request), lookup.entry, lookup.ends)
+
+    @classmethod
+    def finish(cls, request, response, entry: Entry, ends: float | None) -> HttpResponse:
+        response["Cache-Control"] = cls.cache_control(ends)
         if any(header in request.META for header in _CONDITIONAL):
             return get_conditional_response(
                 request, etag=entry.etag, last_modified=entry.last_modified, response=response
@@ -474,13 +505,15 @@ class PageCacheMiddleware:
         cookies = request.COOKIES
         return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
 
-    def is_personal_view_of_public_page(self, request) -> bool:
+    @classmethod
+    def is_personal_view_of_public_page(cls, request) -> bool:
         """A signed-in reader (staff sees drafts and edit links) on a public page: never kept by a browser or proxy."""
-        return not self.is_anonymous(request) and _route(request.path_info) is not None
+        return not cls.is_anonymous(request) and _route(request.path_info) is not None
 
-    def tags_for(self, request) -> list[str] | None:
+    @classmethod
+    def tags_for(cls, request) -> list[str] | None:
         """What the page shows, as version tags; None when this request must not be served from the cache."""
-        if request.method not in {"GET", "HEAD"} or not self.is_anonymous(request):
+        if request.method not in {"GET", "HEAD"} or not cls.is_anonymous(request):
             return None
         route = _route(request.path_info)
         if route is None:
@@ -524,3 +557,28 @@ class PageCacheMiddleware:
             return False
         cache_control = {part.split("=")[0].strip().lower() for part in response.get("Cache-Control", "").split(",")}
         return not (cache_control & _PERSONAL)
+
+
+class StoredPagesApp:
+    """The WSGI application in front of Django's (site_config/wsgi.py): a stored page is answered here, with the
+    middleware's own lookup and response, before Django's handler sends its request signals and walks the
+    middleware. That walk cost as much as the stored page itself. Anything else, a miss included (its lookup
+    handed on, not repeated), goes to Django, where PageCacheMiddleware stores the page; without this front
+    (the test client, ASGI) the middleware serves stored pages itself."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        if settings.PAGE_CACHE_ENABLED and environ.get("REQUEST_METHOD") in {"GET", "HEAD"}:
+            try:
+                request = WSGIRequest(environ)
+                lookup = PageCacheMiddleware.look_up(request)
+            except Exception:  # a bad Host, say: Django's handler answers it as it should (400, a logged 500)
+                lookup = _NOT_LOOKED_UP
+            if isinstance(lookup, Lookup) and lookup.entry is not None:
+                response = PageCacheMiddleware.stored_response(request, lookup)
+                start_response(f"{response.status_code} {response.reason_phrase}", list(response.items()))
+                return [response.content]
+            environ[_LOOKED_UP] = lookup
+        return self.application(environ, start_response)

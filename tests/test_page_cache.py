@@ -317,3 +317,100 @@ def test_culling_stored_pages_never_loses_a_version(settings, tmp_path, db):
     assert len(list(tmp_path.glob("*.djcache"))) <= 10
     another_worker = page_cache.store_for(page_cache.pages_cache())  # reads the files, remembering nothing yet
     assert another_worker.versions(tags) == before
+
+
+# The WSGI front (page_cache.StoredPagesApp, site_config.wsgi.application): what gunicorn serves.
+
+
+def wsgi_get(path, method="GET", **environ):
+    """One request through the production WSGI application: status, headers, body."""
+    from django.test import RequestFactory
+
+    from site_config.wsgi import application
+
+    request = RequestFactory().generic(method, path, **environ)
+    sent = {}
+
+    def start_response(status, headers, exc_info=None):
+        sent.update(status=status, headers=dict(headers))
+
+    body = application(request.environ, start_response)
+    try:
+        content = b"".join(body)
+    finally:
+        if hasattr(body, "close"):
+            body.close()  # Django's request_finished, as a WSGI server calls it
+    return sent["status"], sent["headers"], content
+
+
+@pytest.fixture
+def django_requests():
+    """How many requests reached Django's handler (its request_started signal)."""
+    from django.core.signals import request_started
+
+    started = []
+
+    def count(**kwargs):
+        started.append(1)
+
+    request_started.connect(count)
+    yield started
+    request_started.disconnect(count)
+
+
+def test_the_wsgi_front_answers_a_stored_page_as_the_middleware_does_without_django(
+    client, make_article, django_requests
+):
+    make_article(title="Front page")
+    client.get("/articles/front-page/")  # drawn and stored
+    through_middleware = client.get("/articles/front-page/")
+    django_requests.clear()
+    status, headers, content = wsgi_get("/articles/front-page/")
+    assert status == "200 OK" and django_requests == []
+    assert content == through_middleware.content and headers["X-Page-Cache"] == "hit"
+    assert headers == {name: value for name, value in through_middleware.items()}
+
+
+def test_the_wsgi_front_hands_a_miss_to_django_which_stores_it_without_looking_again(
+    make_article, django_requests, monkeypatch
+):
+    make_article(title="Handed on")
+    store = page_cache.page_store()
+    lookups = []
+    lookup = store.lookup
+    monkeypatch.setattr(store, "lookup", lambda key, tags: lookups.append(key) or lookup(key, tags))
+    status, headers, _ = wsgi_get("/articles/handed-on/")
+    assert status == "200 OK" and headers["X-Page-Cache"] == "miss" and len(lookups) == 1
+    assert django_requests == [1]
+    assert wsgi_get("/articles/handed-on/")[1]["X-Page-Cache"] == "hit" and django_requests == [1]
+
+
+def test_the_wsgi_front_shows_a_change_on_the_next_request(make_article):
+    article = make_article(title="Before the change")
+    assert b"Before the change" in wsgi_get("/articles/before-the-change/")[2]
+    assert wsgi_get("/articles/before-the-change/")[1]["X-Page-Cache"] == "hit"
+    article.title = "After the change"
+    article.save()
+    _, headers, content = wsgi_get("/articles/before-the-change/")
+    assert b"After the change" in content and headers["X-Page-Cache"] == "miss"
+
+
+def test_the_wsgi_front_answers_conditional_and_head_requests(make_article):
+    make_article(title="Front conditional")
+    _, headers, _ = wsgi_get("/articles/front-conditional/")
+    status, again, content = wsgi_get("/articles/front-conditional/", HTTP_IF_NONE_MATCH=headers["ETag"])
+    assert status == "304 Not Modified" and content == b"" and again["ETag"] == headers["ETag"]
+    status, head, content = wsgi_get("/articles/front-conditional/", method="HEAD")
+    assert status == "200 OK" and content == b"" and head["X-Page-Cache"] == "hit"
+    assert head["Content-Length"] == headers["Content-Length"]
+
+
+def test_the_wsgi_front_leaves_signed_in_readers_and_bad_hosts_to_django(admin_client, make_article, django_requests):
+    make_article(title="Front staff")
+    wsgi_get("/articles/front-staff/")  # stored for anonymous readers
+    session = admin_client.cookies["sessionid"].value
+    status, headers, content = wsgi_get("/articles/front-staff/", HTTP_COOKIE=f"sessionid={session}")
+    assert status == "200 OK" and "X-Page-Cache" not in headers and "no-store" in headers["Cache-Control"]
+    assert b"/admin/" in content  # the edit link: Django drew the staff member's own page
+    status, _, _ = wsgi_get("/articles/front-staff/", HTTP_HOST="evil.example")
+    assert status.startswith("400")
