@@ -150,3 +150,11 @@ def test_the_articles_own_tags_follow_every_change_on_the_next_request(reader, m
     assert tags() == ["calm", "rest"]
     article.tags.remove(sleep)
     assert tags() == ["calm"]
+
+
+def test_with_the_page_cache_off_an_unchanged_page_still_answers_304(reader, make_article):
+    article = make_article(title="Unchanged")
+    first = reader.get(article.get_absolute_url())
+    assert first.status_code == 200 and first["ETag"]
+    again = reader.get(article.get_absolute_url(), headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304 and again.content == b""

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     # page keeps every header the middleware below gave it; an http:// request has its own key, and is
     # never stored while SECURE_SSL_REDIRECT sends it to https.
     "articles.page_cache.PageCacheMiddleware",
+    # ETag for pages the page cache does not answer (it is off, or a page it may not keep); 304 when unchanged.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # zstd, Brotli or gzip, as the client accepts; stored compressed by the page cache, one copy per encoding.
