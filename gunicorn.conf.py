@@ -16,7 +16,8 @@ keepalive = 5
 # two seconds at 2,000. Memory is bounded without it (the page cache remembers 8 MB per worker).
 max_requests = int(os.environ.get("MAX_REQUESTS", 100_000))
 max_requests_jitter = max_requests // 10
-accesslog = os.environ.get("ACCESS_LOG", "-")
+# Standard output by default; ACCESS_LOG names a file, or is empty for none (the benchmarks: the peers log none).
+accesslog = os.environ.get("ACCESS_LOG", "-") or None
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(L)ss "%(a)s"'
 # Behind our own reverse proxy on the same host: trust its X-Forwarded-Proto.

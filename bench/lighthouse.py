@@ -113,7 +113,7 @@ def main() -> int:
         word = site.shell(
             "from articles.models import Article; print(Article.objects.published().latest('published_at').title)"
         ).split()[0]
-        address = site.serve(port=args.port, ACCESS_LOG="/dev/null")
+        address = site.serve(port=args.port, ACCESS_LOG="")
         pages = {"home": "/", "article with 5 photos": article, "search": f"/search/?q={word}"}
         print(f"{'page':<24}" + "".join(f"{name:>16}" for name in CATEGORIES))
         notes, missed = [], []

@@ -41,7 +41,7 @@ class Site:
             "STATIC_ROOT": str(self.folder / "static"),
             "PAGE_CACHE_DIR": str(self.folder / "page-cache"),
             "LOG_LEVEL": "WARNING",
-            "ACCESS_LOG": "/dev/null",  # gunicorn.conf.py logs every request to stdout by default
+            "ACCESS_LOG": "",  # none, as the peers (gunicorn.conf.py logs every request to stdout by default)
             **env,
         }
         self.servers: list[subprocess.Popen] = []
