@@ -572,7 +572,7 @@ class StoredPagesApp:
     def __call__(self, environ, start_response):
         if settings.PAGE_CACHE_ENABLED and environ.get("REQUEST_METHOD") in {"GET", "HEAD"}:
             try:
-                request = WSGIRequest(environ)
+                request = WSGIRequest(environ.copy())  # it rewrites PATH_INFO, which Django's must read as sent
                 lookup = PageCacheMiddleware.look_up(request)
             except Exception:  # a bad Host, say: Django's handler answers it as it should (400, a logged 500)
                 lookup = _NOT_LOOKED_UP

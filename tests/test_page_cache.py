@@ -322,19 +322,35 @@ def test_culling_stored_pages_never_loses_a_version(settings, tmp_path, db):
 # The WSGI front (page_cache.StoredPagesApp, site_config.wsgi.application): what gunicorn serves.
 
 
-def wsgi_get(path, method="GET", **environ):
-    """One request through the production WSGI application: status, headers, body."""
-    from django.test import RequestFactory
+def wsgi_get(path, method="GET", **headers):
+    """One request through the production WSGI application, with the environ a WSGI server such as gunicorn
+    builds (PEP 3333: the path unquoted, as ISO-8859-1 text): status, headers, body."""
+    import io
+    from urllib.parse import unquote_to_bytes, urlsplit
 
     from site_config.wsgi import application
 
-    request = RequestFactory().generic(method, path, **environ)
+    url = urlsplit(path)
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": unquote_to_bytes(url.path).decode("iso-8859-1"),
+        "QUERY_STRING": url.query,
+        "SCRIPT_NAME": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": io.StringIO(),
+        **headers,
+    }
     sent = {}
 
     def start_response(status, headers, exc_info=None):
         sent.update(status=status, headers=dict(headers))
 
-    body = application(request.environ, start_response)
+    body = application(environ, start_response)
     try:
         content = b"".join(body)
     finally:
@@ -414,3 +430,16 @@ def test_the_wsgi_front_leaves_signed_in_readers_and_bad_hosts_to_django(admin_c
     assert b"/admin/" in content  # the edit link: Django drew the staff member's own page
     status, _, _ = wsgi_get("/articles/front-staff/", HTTP_HOST="evil.example")
     assert status.startswith("400")
+
+
+def test_the_wsgi_front_serves_an_article_at_a_non_ascii_address(make_article):
+    """A WSGI server gives the path as ISO-8859-1 text (PEP 3333), as RequestFactory does: the front must hand
+    Django the environ as the server gave it (Django decoding it a second time broke every such address)."""
+    article = make_article(title="القلق والنوم")
+    path = article.get_absolute_url()  # percent-encoded, as a browser sends it
+    assert "%D8" in path
+    first, second = wsgi_get(path), wsgi_get(path)
+    assert first[0] == second[0] == "200 OK" and "القلق والنوم".encode() in second[2]
+    assert (first[1]["X-Page-Cache"], second[1]["X-Page-Cache"]) == ("miss", "hit")
+    answers = {"/articles/caf%C3%A9/": "404", "/tags/%E2%9C%93/": "404", "/admin/%E2%9C%93/": "302"}  # to log in
+    assert {path: wsgi_get(path)[0][:3] for path in answers} == answers
