@@ -15,6 +15,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 
 from . import page_cache, reading
 from .models import Article
@@ -26,7 +27,8 @@ class Lookup:
 
     def __init__(self, slug: str):
         tags = [page_cache.SITE, page_cache.article_tag(slug)]
-        raw = "|".join([page_cache.build(), slug, *page_cache.current_versions(tags)])
+        # And the script prefix: the links start with it, and gunicorn lets a request set it (SCRIPT_NAME header).
+        raw = "|".join([page_cache.build(), get_script_prefix(), slug, *page_cache.current_versions(tags)])
         self.key = "around:" + hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
         self.found = cache.get(self.key)
 

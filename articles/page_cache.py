@@ -35,7 +35,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.redis import RedisCache
-from django.core.exceptions import MiddlewareNotUsed
+from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -129,9 +129,16 @@ def _new_version(tag: str, settings_changed: bool = False) -> tuple[str, float |
 
 @functools.cache
 def build() -> str:
-    """What every page also depends on besides content: the settings pages print and the static files'
-    hashed names (a deploy changes them). Part of every page's key."""
-    names = ("SITE_URL", "SITE_NAME", "SITE_DESCRIPTION", "DEFAULT_SOCIAL_IMAGE", "STATIC_URL", "MEDIA_URL")
+    """What every page also depends on besides content: the settings pages print or whose headers they carry,
+    and the static files' hashed names (a deploy changes them). Part of every page's key, so a restart with
+    other settings (HTTPS redirect, HSTS, CSP, time zone) serves no page stored under the old ones."""
+    names = (
+        *("SITE_URL", "SITE_NAME", "SITE_DESCRIPTION", "DEFAULT_SOCIAL_IMAGE", "STATIC_URL", "MEDIA_URL"),
+        *("LANGUAGE_CODE", "TIME_ZONE", "SECURE_SSL_REDIRECT", "SECURE_PROXY_SSL_HEADER", "SECURE_HSTS_SECONDS"),
+        *("SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "SECURE_CSP", "SECURE_CSP_REPORT_ONLY"),
+        *("SECURE_REFERRER_POLICY", "SECURE_CROSS_ORIGIN_OPENER_POLICY", "SECURE_CONTENT_TYPE_NOSNIFF"),
+        "X_FRAME_OPTIONS",
+    )
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     raw = repr([getattr(settings, name, None) for name in names]) + (manifest.read_text() if manifest.is_file() else "")
     return hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()[:12]
@@ -450,13 +457,13 @@ class PageCacheMiddleware:
     """Serves a stored copy of a public page before any other work; stores what it may."""
 
     def __init__(self, get_response):
-        if not settings.PAGE_CACHE_ENABLED:
-            raise MiddlewareNotUsed
         self.get_response = get_response
+        # Off (PAGE_CACHE=0), it stores nothing but still marks a signed-in reader's public page private.
+        self.enabled = settings.PAGE_CACHE_ENABLED
 
     def __call__(self, request):
         found = request.META.pop(_LOOKED_UP, _NOT_LOOKED_UP)
-        lookup = self.look_up(request) if found is _NOT_LOOKED_UP else found
+        lookup = (self.look_up(request) if self.enabled else None) if found is _NOT_LOOKED_UP else found
         if lookup is None:
             response = self.get_response(request)
             if self.is_personal_view_of_public_page(request):
@@ -477,7 +484,10 @@ class PageCacheMiddleware:
         tags = cls.tags_for(request)
         if tags is None:
             return None
-        key = cls.page_key(request)
+        try:
+            key = cls.page_key(request)
+        except DisallowedHost:  # Django refuses it further in, with every security header (400)
+            return None
         return Lookup(key, *page_store().lookup(key, tags))
 
     @classmethod

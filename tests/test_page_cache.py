@@ -6,6 +6,7 @@ from datetime import timedelta
 import brotli
 import pytest
 from django.contrib.redirects.models import Redirect
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -443,3 +444,43 @@ def test_the_wsgi_front_serves_an_article_at_a_non_ascii_address(make_article):
     assert (first[1]["X-Page-Cache"], second[1]["X-Page-Cache"]) == ("miss", "hit")
     answers = {"/articles/caf%C3%A9/": "404", "/tags/%E2%9C%93/": "404", "/admin/%E2%9C%93/": "302"}  # to log in
     assert {path: wsgi_get(path)[0][:3] for path in answers} == answers
+
+
+def test_a_page_stored_before_a_change_of_security_settings_is_not_served_after_it(client, make_article, settings):
+    make_article(title="Settings changed")
+    settings.SECURE_SSL_REDIRECT = False
+    assert client.get("/articles/settings-changed/")["X-Page-Cache"] == "miss"
+    assert client.get("/articles/settings-changed/", secure=True)["X-Page-Cache"] == "miss"
+    settings.SECURE_SSL_REDIRECT = True  # a restart with HTTPS now required, and HSTS longer
+    settings.SECURE_HSTS_SECONDS = 600
+    client = Client()  # a new handler: the security middleware reads its settings when it starts
+    redirected = client.get("/articles/settings-changed/")
+    assert redirected.status_code == 301 and redirected["Location"].startswith("https://")
+    page = client.get("/articles/settings-changed/", secure=True)
+    assert page["X-Page-Cache"] == "miss" and page["Strict-Transport-Security"].startswith("max-age=600")
+
+
+def test_a_disallowed_host_gets_its_400_with_the_security_headers(client, make_article):
+    make_article(title="Bad host")
+    client.get("/articles/bad-host/")
+    response = client.get("/articles/bad-host/", headers={"host": "evil.example"})
+    assert response.status_code == 400 and "X-Page-Cache" not in response
+    assert response["X-Content-Type-Options"] == "nosniff" and response["Referrer-Policy"]
+
+
+def test_with_the_page_cache_off_a_signed_in_readers_public_page_is_still_private(admin_client, make_article, settings):
+    settings.PAGE_CACHE_ENABLED = False  # read when the client's handler loads the middleware (first request)
+    make_article(title="Off but personal")
+    response = admin_client.get("/articles/off-but-personal/")
+    assert response.status_code == 200 and "X-Page-Cache" not in response
+    assert {"private", "no-store"} <= set(response["Cache-Control"].split(", "))
+
+
+def test_links_drawn_under_another_script_prefix_never_reach_the_plain_address(make_article):
+    """gunicorn takes a SCRIPT_NAME request header; links drawn under it must not be kept for everyone."""
+    make_article(title="Older neighbour", published_at=timezone.now() - timedelta(days=2))
+    make_article(title="Prefixed", published_at=timezone.now() - timedelta(days=1))
+    _, _, prefixed = wsgi_get("/articles/prefixed/", SCRIPT_NAME="/foo")
+    assert b'href="/foo/articles/older-neighbour/"' in prefixed
+    _, _, plain = wsgi_get("/articles/prefixed/")
+    assert b'href="/articles/older-neighbour/"' in plain and b"/foo/" not in plain
