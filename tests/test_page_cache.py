@@ -6,8 +6,10 @@ from datetime import timedelta
 import brotli
 import pytest
 from django.contrib.redirects.models import Redirect
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse, set_script_prefix
 from django.utils import timezone
 
 from articles import page_cache, share
@@ -351,12 +353,22 @@ def wsgi_get(path, method="GET", **headers):
     def start_response(status, headers, exc_info=None):
         sent.update(status=status, headers=dict(headers))
 
-    body = application(environ, start_response)
+    # As Django's test client does: the request signals must not close the test's connection (its transaction),
+    # and the script prefix a request sets must not outlive it in this thread.
+    prefix = get_script_prefix()
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     try:
-        content = b"".join(body)
+        body = application(environ, start_response)
+        try:
+            content = b"".join(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()  # Django's request_finished, as a WSGI server calls it
     finally:
-        if hasattr(body, "close"):
-            body.close()  # Django's request_finished, as a WSGI server calls it
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+        set_script_prefix(prefix)
     return sent["status"], sent["headers"], content
 
 
