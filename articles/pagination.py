@@ -1,15 +1,45 @@
-"""Deep pages of the public lists at the cost of the first: a page's ids first, then only its rows."""
+"""Deep pages of the public lists at the cost of the first: a page's ids first, then only its rows. Public counts
+kept per version of the site."""
 
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
+
+from . import page_cache
+
+
+def public_count(name: str, queryset) -> int:
+    """`queryset.count()` of public things (articles, terms), kept in the default cache per version of the page
+    cache's `site`, which every change to what is public forgets, and which ends by itself at the next scheduled
+    publication (articles/page_invalidation.py): counting 80,000 public articles took 7-22 ms a list page.
+    `name` says what is counted (the same name, the same rows)."""
+    raw = "|".join([name, *page_cache.current_versions([page_cache.SITE])])
+    key = "count:" + hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
+    count = cache.get(key)
+    if count is None:
+        count = queryset.count()
+        cache.set(key, count, settings.PAGE_CACHE_SECONDS)
+    return count
 
 
 class IdsFirstPaginator(Paginator):
     """OFFSET over whole rows reads every skipped article, bodies and all (page 500 skips 4,990 of them);
-    over the ids alone it walks index entries (article_listed_idx, article_topic_listed_idx hold the id)."""
+    over the ids alone it walks index entries (article_listed_idx, article_topic_listed_idx hold the id).
+    With `count_name`, the count is public_count()'s."""
 
     # Up to this many skipped rows, one query is cheaper than two (the first pages, the most read).
     direct_offset = 200
+
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, count_name: str = ""):
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page)
+        self.count_name = count_name
+
+    @cached_property
+    def count(self):
+        return public_count(self.count_name, self.object_list) if self.count_name else super().count
 
     def page(self, number):
         number = self.validate_number(number)

@@ -29,6 +29,7 @@ class PublicSitemap(Sitemap):
     # Addresses a file: the protocol allows 50,000, but Django draws 50,000 in seconds and 1,000 in about
     # 0.1 s with the cache off; the index lists every file (80,000 public articles: 80 files).
     limit = 1000
+    count_name = ""  # what its items are, for a stored count (articles/pagination.py); "" counts each time
 
     def __init__(self, home_url: str):
         parts = urlsplit(home_url)
@@ -38,7 +39,7 @@ class PublicSitemap(Sitemap):
     def paginator(self):
         # Counted once a request (Django's makes a new paginator, and a new count, each time it is read);
         # a deep file's rows found by their ids first (articles/pagination.py).
-        return IdsFirstPaginator(self._items(), self.limit)
+        return IdsFirstPaginator(self._items(), self.limit, count_name=self.count_name)
 
     def get_domain(self, site=None):
         return self.domain
@@ -49,6 +50,8 @@ class PublicSitemap(Sitemap):
 
 
 class ArticleSitemap(PublicSitemap):
+    count_name = "articles"  # the home list's rows
+
     def items(self):
         # The lists' order, which article_listed_idx gives with the ids: a deep file costs what the first does.
         # Rows, not models: a thousand Article instances and reverse() calls took 0.1 s.
@@ -84,6 +87,10 @@ class TermSitemap(PublicSitemap):
     among a tag's articles means reading each of them, seconds for 300 tags at 100,000 articles."""
 
     model: type[Topic] | type[Tag]
+
+    @property
+    def count_name(self) -> str:
+        return f"public {self.model._meta.model_name}s"
 
     def items(self):
         return self.model.objects.public().order_by("pk")

@@ -28,6 +28,15 @@ class ArticleListView(PublicArticlesMixin, ListView):
     def get_queryset(self):
         return self.public_articles()
 
+    def count_name(self) -> str:
+        """What the list counts, for its stored count (articles/pagination.py)."""
+        return "articles"
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return super().get_paginator(
+            queryset, per_page, orphans, allow_empty_first_page, count_name=self.count_name(), **kwargs
+        )
+
     def heading(self) -> str:
         return "Latest articles"
 
@@ -59,6 +68,9 @@ class TermArticleListView(ArticleListView):
     def get_queryset(self):
         self.term = get_object_or_404(self.term_model.objects.public(), slug=self.kwargs["slug"])
         return self.public_articles().filter(**{self.term_model.article_lookup: self.term})
+
+    def count_name(self) -> str:
+        return f"articles of {self.term_model._meta.model_name} {self.term.pk}"
 
     def heading(self) -> str:
         return self.heading_format.format(name=self.term.name)
