@@ -7,7 +7,8 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import models
+from django.db import connections, models
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -196,6 +197,17 @@ class ArticleQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
+
+    def of_term(self, term: "Topic | Tag"):
+        """The articles of one topic or tag (its public page and feed). A tag's as a test of each row the list's
+        index gives, in its order, on SQLite: joined, SQLite starts from the tag's rows and reads every one of its
+        articles (bodies and all: status and dates come after the body) to sort them, 8 ms for a tag of 830
+        articles against 1.5 ms; "+" keeps it from turning the test back into that join."""
+        if not isinstance(term, Tag) or connections[self.db].vendor != "sqlite":
+            return self.filter(**{term.article_lookup: term})
+        through = Article.tags.through._meta.db_table
+        tagged = f'+"{self.model._meta.db_table}"."id" IN (SELECT "article_id" FROM "{through}" WHERE "tag_id" = %s)'
+        return self.filter(RawSQL(tagged, [term.pk], output_field=models.BooleanField()))
 
     def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
         """The years that have articles, for the admin's date drill-down, by one indexed MIN() a year present:

@@ -67,7 +67,7 @@ class TermArticleListView(ArticleListView):
 
     def get_queryset(self):
         self.term = get_object_or_404(self.term_model.objects.public(), slug=self.kwargs["slug"])
-        return self.public_articles().filter(**{self.term_model.article_lookup: self.term})
+        return self.public_articles().of_term(self.term)
 
     def count_name(self) -> str:
         return f"articles of {self.term_model._meta.model_name} {self.term.pk}"

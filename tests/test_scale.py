@@ -115,6 +115,11 @@ KEY_QUERIES = {
     ),
     "an article by its slug": (lambda: Article.objects.published().filter(slug="x"), "slug"),
     "a tag's articles": (lambda: Article.tags.through.objects.filter(tag_id=1).values("article_id"), "tag_id"),
+    # In the list's order, each row tested against the tag's (Article.objects.of_term), never sorted.
+    "a tag's list": (
+        lambda: Article.objects.published().of_term(Tag.objects.get()).newest_first()[:10],
+        "article_listed_idx",
+    ),
     "duplicate titles": (lambda: Article.objects.filter(title_key__in=["a", "b"]).values("title_key"), "title_key"),
 }
 
