@@ -28,14 +28,18 @@ def public_count(name: str, queryset) -> int:
 class IdsFirstPaginator(Paginator):
     """OFFSET over whole rows reads every skipped article, bodies and all (page 500 skips 4,990 of them);
     over the ids alone it walks index entries (article_listed_idx, article_topic_listed_idx hold the id).
-    With `count_name`, the count is public_count()'s."""
+    With `count_name`, the count is public_count()'s; `ids_first=False` when the rows are in the index."""
 
     # Up to this many skipped rows, one query is cheaper than two (the first pages, the most read).
     direct_offset = 200
 
-    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, count_name: str = ""):
+    def __init__(
+        self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, count_name: str = "", ids_first=True
+    ):
         super().__init__(object_list, per_page, orphans, allow_empty_first_page)
         self.count_name = count_name
+        if not ids_first:  # the rows themselves are in the index: OFFSET over them walks index entries already
+            self.direct_offset = float("inf")
 
     @cached_property
     def count(self):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from articles import seo_checklist
 from articles.models import Article, Tag, Topic
 from articles.pagination import IdsFirstPaginator
+from articles.sitemaps import ArticleSitemap
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:articles_article_changelist")
@@ -112,6 +113,10 @@ KEY_QUERIES = {
     "the admin's list": (
         lambda: Article.objects.not_trashed().order_by("-published_at", "-pk")[:100],
         "article_admin_list_idx",
+    ),
+    "a sitemap file's addresses": (
+        lambda: ArticleSitemap("https://example.org").items()[:1000],
+        "COVERING INDEX article_listed_idx",
     ),
     "an article by its slug": (lambda: Article.objects.published().filter(slug="x"), "slug"),
     "a tag's articles": (lambda: Article.tags.through.objects.filter(tag_id=1).values("article_id"), "tag_id"),
