@@ -129,6 +129,9 @@ def test_the_sitemap_index_follows_a_newly_published_article(reader, make_articl
         "sitemap-tags.xml",
         "sitemap-tags.xml?p=2",
     ]
+    tag_files = [reader.get(f"/sitemap-tags.xml?p={n}").content.decode() for n in (1, 2)]
+    listed = re.findall(r"<loc>http://testserver/tags/([^/]+)/</loc>", "".join(tag_files))
+    assert listed == [tag.slug for tag in tags]
     first.status = Article.Status.DRAFT
     first.save()
     assert files() == []
