@@ -28,22 +28,34 @@ def public_count(name: str, queryset) -> int:
 class IdsFirstPaginator(Paginator):
     """OFFSET over whole rows reads every skipped article, bodies and all (page 500 skips 4,990 of them);
     over the ids alone it walks index entries (article_listed_idx, article_topic_listed_idx hold the id).
-    With `count_name`, the count is public_count()'s; `ids_first=False` when the rows are in the index."""
+    With `count_name`, the count is public_count()'s; `ids_first=False` when the rows are in the index; `whole`, the
+    same rows as a query cheaper to read all of (or deep into), for the count and deep pages' ids."""
 
     # Up to this many skipped rows, one query is cheaper than two (the first pages, the most read).
     direct_offset = 200
 
     def __init__(
-        self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, count_name: str = "", ids_first=True
+        self,
+        object_list,
+        per_page,
+        orphans=0,
+        allow_empty_first_page=True,
+        *,
+        count_name: str = "",
+        ids_first=True,
+        whole=None,
     ):
         super().__init__(object_list, per_page, orphans, allow_empty_first_page)
         self.count_name = count_name
+        self.whole = object_list if whole is None else whole
         if not ids_first:  # the rows themselves are in the index: OFFSET over them walks index entries already
             self.direct_offset = float("inf")
 
     @cached_property
     def count(self):
-        return public_count(self.count_name, self.object_list) if self.count_name else super().count
+        if self.count_name:
+            return public_count(self.count_name, self.whole)
+        return super().count if self.whole is self.object_list else self.whole.count()
 
     def page(self, number):
         number = self.validate_number(number)
@@ -53,7 +65,7 @@ class IdsFirstPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        ids = list(self.whole.values_list("pk", flat=True)[bottom:top])
         return self._get_page(list(self.object_list.filter(pk__in=ids)), number, self)
 
 
