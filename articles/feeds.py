@@ -136,7 +136,7 @@ class TermFeed(LatestArticlesFeed):
         return FeedSource(request, get_object_or_404(self.term_model.objects.public(), slug=slug))
 
     def articles(self, source: FeedSource):
-        return super().articles(source).filter(**{self.term_model.article_lookup: source.term})
+        return super().articles(source).of_term(source.term)
 
     def title(self, source: FeedSource) -> str:
         return f"{self.title_format.format(name=source.term.name)} · {seo.site_name()}"

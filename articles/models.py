@@ -7,7 +7,8 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import models
+from django.db import connections, models
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -197,6 +198,18 @@ class ArticleQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-published_at", "-pk")
 
+    def of_term(self, term: "Topic | Tag", *, from_the_top: bool = True):
+        """The articles of one topic or tag (its public page and feed). With `from_the_top` (a first page, a feed), a
+        tag's as a test of each row the list's index gives, in its order, on SQLite: joined, SQLite starts from the
+        tag's rows and reads every one of its articles (bodies and all: status and dates come after the body) to sort
+        them, 8 ms for a tag of 830 articles against 1.5 ms; "+" keeps it from turning the test back into that join.
+        Without (its count, a deep page's ids), the join: the test walks the whole index there (23 ms against 6)."""
+        if not (from_the_top and isinstance(term, Tag) and connections[self.db].vendor == "sqlite"):
+            return self.filter(**{term.article_lookup: term})
+        through = Article.tags.through._meta.db_table
+        tagged = f'+"{self.model._meta.db_table}"."id" IN (SELECT "article_id" FROM "{through}" WHERE "tag_id" = %s)'
+        return self.filter(RawSQL(tagged, [term.pk], output_field=models.BooleanField()))
+
     def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
         """The years that have articles, for the admin's date drill-down, by one indexed MIN() a year present:
         Django's DISTINCT over a time-zone conversion of every row takes half a second at 100,000 articles."""
@@ -332,9 +345,11 @@ class Article(models.Model):
         # columns only, and IS NULL is not one) instead of reading them all and sorting. trashed_at comes last
         # too, for SQLite: it counts an index as covering only if it holds every column the query names.
         indexes = [
-            # Article.objects.published().newest_first(): the filter, the order and the count from the index alone.
+            # Article.objects.published().newest_first(): the filter, the order and the count from the index alone;
+            # the sitemap's slugs and dates too (updated_at comes after the body in the row: reading it from the
+            # table read each article's body, 11 ms a file of 1,000 addresses on SQLite against 1.3 ms).
             models.Index(
-                fields=["status", "-published_at", "-id", "trashed_at"],
+                fields=["status", "-published_at", "-id", "trashed_at", "slug", "updated_at"],
                 condition=NOT_TRASHED,
                 name="article_listed_idx",
             ),

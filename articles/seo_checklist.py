@@ -70,6 +70,8 @@ class Context:
     descriptions: Counter = field(default_factory=Counter)
     public_slugs: set[str] = field(default_factory=set)
     tag_counts: dict[int, int] = field(default_factory=dict)
+    # Each article's linked slugs (by pk), found once: resolving each link is most of a row's checklist.
+    links: dict[int, set[str]] = field(default_factory=dict)
 
     @classmethod
     def for_articles(cls, articles: Iterable[Article], *, totals: "Context | None" = None) -> "Context":
@@ -82,7 +84,8 @@ class Context:
             # Counted by the indexed keys of these articles only: a change-list page costs the same at 100,000.
             context.titles = _counts("title_key", {duplicate_key(a.title) for a in articles})
             context.descriptions = _counts("description_key", {duplicate_key(_own_description(a)) for a in articles})
-        linked = set().union(*(linked_article_slugs(a.body_html) for a in articles)) if articles else set()
+        context.links = {a.pk: linked_article_slugs(a.body_html) for a in articles}
+        linked = set().union(*context.links.values())
         if linked:
             context.public_slugs = set(
                 Article.objects.published().filter(slug__in=linked).values_list("slug", flat=True)
@@ -142,7 +145,8 @@ def check(article: Article, context: Context) -> list[Issue]:
         issues.append(Issue("image-alt", f"{missing_alt} image(s) have no alternative text: describe each one "
                             "between the brackets, ![A therapist's office](…), for screen readers and "
                             "image search."))  # fmt: skip
-    broken = sorted(linked_article_slugs(article.body_html) - context.public_slugs)
+    links = context.links.get(article.pk) if article.pk is not None else None
+    broken = sorted((linked_article_slugs(article.body_html) if links is None else links) - context.public_slugs)
     if broken:
         issues.append(Issue("link-not-public", "Links to articles that do not exist or are not public: "
                             f"{', '.join(broken)}. Publish them, or fix or remove the links."))  # fmt: skip

@@ -29,6 +29,8 @@ class PublicSitemap(Sitemap):
     # Addresses a file: the protocol allows 50,000, but Django draws 50,000 in seconds and 1,000 in about
     # 0.1 s with the cache off; the index lists every file (80,000 public articles: 80 files).
     limit = 1000
+    count_name = ""  # what its items are, for a stored count (articles/pagination.py); "" counts each time
+    ids_first = True
 
     def __init__(self, home_url: str):
         parts = urlsplit(home_url)
@@ -38,7 +40,7 @@ class PublicSitemap(Sitemap):
     def paginator(self):
         # Counted once a request (Django's makes a new paginator, and a new count, each time it is read);
         # a deep file's rows found by their ids first (articles/pagination.py).
-        return IdsFirstPaginator(self._items(), self.limit)
+        return IdsFirstPaginator(self._items(), self.limit, count_name=self.count_name, ids_first=self.ids_first)
 
     def get_domain(self, site=None):
         return self.domain
@@ -47,8 +49,19 @@ class PublicSitemap(Sitemap):
         """(address, lastmod or None) of one file's items."""
         return [(url["location"], url["lastmod"]) for url in self.get_urls(page=page, protocol=self.protocol)]
 
+    def address_of(self, url_name: str):
+        """slug -> the address of `url_name`'s page for it, with reverse() called once: the pattern's address with
+        the slug quoted as reverse() quotes it (a reverse() an address took most of a file's time)."""
+        prefix, suffix = reverse(url_name, kwargs={"slug": "SLUG"}).rsplit("SLUG", 1)
+        base = f"{self.protocol}://{self.domain}{prefix}"
+        safe = RFC3986_SUBDELIMS + "/~:@"
+        return lambda slug: f"{base}{quote(slug, safe=safe)}{suffix}"
+
 
 class ArticleSitemap(PublicSitemap):
+    count_name = "articles"  # the home list's rows
+    ids_first = False  # slugs and dates are in article_listed_idx: a deep file's OFFSET reads only the index
+
     def items(self):
         # The lists' order, which article_listed_idx gives with the ids: a deep file costs what the first does.
         # Rows, not models: a thousand Article instances and reverse() calls took 0.1 s.
@@ -58,11 +71,8 @@ class ArticleSitemap(PublicSitemap):
         return seo.date_modified(article)
 
     def entries(self, page) -> list[tuple[str, object]]:
-        # reverse() once: each address is the pattern's with the slug quoted as reverse() quotes it.
-        prefix, suffix = reverse("articles:detail", kwargs={"slug": "SLUG"}).rsplit("SLUG", 1)
-        base = f"{self.protocol}://{self.domain}{prefix}"
-        safe = RFC3986_SUBDELIMS + "/~:@"
-        return [(f"{base}{quote(row.slug, safe=safe)}{suffix}", self.lastmod(row)) for row in self.paginator.page(page)]
+        address = self.address_of("articles:detail")
+        return [(address(row.slug), self.lastmod(row)) for row in self.paginator.page(page)]
 
 
 class HomeSitemap(PublicSitemap):
@@ -85,8 +95,16 @@ class TermSitemap(PublicSitemap):
 
     model: type[Topic] | type[Tag]
 
+    @property
+    def count_name(self) -> str:
+        return f"public {self.model._meta.model_name}s"
+
     def items(self):
-        return self.model.objects.public().order_by("pk")
+        return self.model.objects.public().order_by("pk").values_list("slug", flat=True)
+
+    def entries(self, page) -> list[tuple[str, object]]:
+        address = self.address_of(self.model.url_name)
+        return [(address(slug), None) for slug in self.paginator.page(page)]
 
 
 class TopicSitemap(TermSitemap):
@@ -124,9 +142,9 @@ def urlset(request, sitemaps) -> HttpResponse:
             entries += site.entries(page)
         except (EmptyPage, PageNotAnInteger) as exc:
             raise Http404(f"No page {page!r}") from exc
-    lines = []
+    lines, zone = [], timezone.get_current_timezone()  # once: localtime() looks the zone up for every address
     for location, lastmod in entries:
-        day = f"<lastmod>{timezone.localtime(lastmod).date().isoformat()}</lastmod>" if lastmod else ""
+        day = f"<lastmod>{lastmod.astimezone(zone).date().isoformat()}</lastmod>" if lastmod else ""
         lines.append(f"<url><loc>{escape(location)}</loc>{day}</url>")
     lastmods = [lastmod for _, lastmod in entries]
     headers = {"Last-Modified": http_date(max(lastmods).timestamp())} if lastmods and all(lastmods) else {}

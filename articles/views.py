@@ -28,6 +28,25 @@ class ArticleListView(PublicArticlesMixin, ListView):
     def get_queryset(self):
         return self.public_articles()
 
+    def count_name(self) -> str:
+        """What the list counts, for its stored count (articles/pagination.py)."""
+        return "articles"
+
+    def whole_list(self, queryset):
+        """The list as a query to count or read deep into (articles/pagination.py)."""
+        return queryset
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return super().get_paginator(
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
+            count_name=self.count_name(),
+            whole=self.whole_list(queryset),
+            **kwargs,
+        )
+
     def heading(self) -> str:
         return "Latest articles"
 
@@ -58,7 +77,13 @@ class TermArticleListView(ArticleListView):
 
     def get_queryset(self):
         self.term = get_object_or_404(self.term_model.objects.public(), slug=self.kwargs["slug"])
-        return self.public_articles().filter(**{self.term_model.article_lookup: self.term})
+        return self.public_articles().of_term(self.term)
+
+    def count_name(self) -> str:
+        return f"articles of {self.term_model._meta.model_name} {self.term.pk}"
+
+    def whole_list(self, queryset):
+        return self.public_articles().of_term(self.term, from_the_top=False)
 
     def heading(self) -> str:
         return self.heading_format.format(name=self.term.name)

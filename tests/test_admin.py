@@ -119,3 +119,31 @@ def test_the_login_page_has_one_level_one_heading_the_site_name(client, settings
 
 def test_the_article_form_loads_the_script_that_names_its_autocomplete_boxes(admin_client):
     assert b"articles/autocomplete_names.js" in admin_client.get(reverse("admin:articles_article_add")).content
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"tags__id__exact": "2"},
+        {"tags__isnull": "True", "q": "a b", "state": "draft"},
+        {"topic__id__exact": "1", "tags__id__exact": "1", "o": "2", "published_at__year": "2024", "q": "x&y é"},
+    ],
+)
+def test_the_topic_and_tag_filters_link_as_django_s_own(admin_client, make_article, query):
+    """TermFilter makes each choice's query string faster than Django's RelatedFieldListFilter: the same links."""
+    from django.contrib.admin import RelatedFieldListFilter
+
+    from articles.admin import TermFilter
+
+    topics = [Topic.objects.create(name=f"Topic {n}") for n in range(3)]
+    tags = [Tag.objects.create(name=f"tag {n}") for n in range(4)]
+    make_article(title="Tagged", topic=topics[0], tags=tags[:2])
+    response = admin_client.get(reverse("admin:articles_article_changelist"), query)
+    changelist = response.context["cl"]
+    ours = [spec for spec in changelist.filter_specs if isinstance(spec, TermFilter)]
+    assert len(ours) == 2
+    for spec in ours:
+        django_s = list(RelatedFieldListFilter.choices(spec, changelist))
+        assert list(spec.choices(changelist)) == django_s
+        assert len(django_s) > 3

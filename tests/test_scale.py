@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,7 @@ from django.utils import timezone
 from articles import seo_checklist
 from articles.models import Article, Tag, Topic
 from articles.pagination import IdsFirstPaginator
+from articles.sitemaps import ArticleSitemap
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:articles_article_changelist")
@@ -80,16 +82,23 @@ def test_duplicate_titles_are_counted_across_every_article_by_their_stored_keys(
     assert not {"title-duplicate", "description-duplicate"} & codes["Unique"]
 
 
+@pytest.mark.parametrize(("url", "queries"), [("/?page=2", 3), ("/tags/calm/?page=2", 4), ("/topics/care/?page=2", 4)])
 def test_a_deep_list_page_found_by_ids_first_shows_the_same_articles_in_the_same_order(
-    client, make_article, monkeypatch
+    make_article, monkeypatch, settings, url, queries
 ):
+    settings.PAGE_CACHE_ENABLED = False  # read when the client's handler loads the middleware (first request)
+    client = Client()
     add_articles(make_article, 25)
-    expected = list(Article.objects.published().newest_first().values_list("title", flat=True)[10:20])
+    make_article(title="Untagged", published_at=timezone.now() - timedelta(days=900))
+    expected = list(Article.objects.published().filter(tags__name="Calm").newest_first()[10:20])
     monkeypatch.setattr(IdsFirstPaginator, "direct_offset", 0)
     with CaptureQueriesContext(connection) as captured:
-        response = client.get("/?page=2")
-    assert [a.title for a in response.context["articles"]] == expected
-    assert len(captured) == 3  # the count, the page's ids, its rows
+        response = client.get(url)
+    assert response.context["articles"] == expected
+    assert len(captured) == queries  # (the topic or tag,) the count, the page's ids, its rows
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).context["articles"] == expected
+    assert len(captured) == queries - 1  # the count stored
 
 
 # -- the plans: each key query can be answered from its index (the 100,000-article plans: bench/serve_bench.py)
@@ -113,8 +122,17 @@ KEY_QUERIES = {
         lambda: Article.objects.not_trashed().order_by("-published_at", "-pk")[:100],
         "article_admin_list_idx",
     ),
+    "a sitemap file's addresses": (
+        lambda: ArticleSitemap("https://example.org").items()[:1000],
+        "COVERING INDEX article_listed_idx",
+    ),
     "an article by its slug": (lambda: Article.objects.published().filter(slug="x"), "slug"),
     "a tag's articles": (lambda: Article.tags.through.objects.filter(tag_id=1).values("article_id"), "tag_id"),
+    # In the list's order, each row tested against the tag's (Article.objects.of_term), never sorted.
+    "a tag's list": (
+        lambda: Article.objects.published().of_term(Tag.objects.get()).newest_first()[:10],
+        "article_listed_idx",
+    ),
     "duplicate titles": (lambda: Article.objects.filter(title_key__in=["a", "b"]).values("title_key"), "title_key"),
 }
 

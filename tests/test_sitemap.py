@@ -70,7 +70,7 @@ def test_sitemap_uses_site_url(client, make_article, settings):
 
 def test_past_the_limit_the_sitemap_becomes_an_index_of_pages(client, make_article, monkeypatch):
     monkeypatch.setattr(PublicSitemap, "limit", 2)
-    monkeypatch.setattr(IdsFirstPaginator, "direct_offset", 0)  # page 2 through its ids, as deep files are
+    monkeypatch.setattr(IdsFirstPaginator, "direct_offset", 0)  # deep pages through their ids (not the article files)
     for n in range(3):
         make_article(title=f"Paged {n}")
     root = sitemap(client)
