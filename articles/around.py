@@ -9,7 +9,6 @@ a change to this article or its tags, to any public article, or to any tag or to
 draw them again. Only public articles' aids are stored; a preview draws its own, without links.
 """
 
-import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
@@ -28,8 +27,7 @@ class Lookup:
     def __init__(self, slug: str):
         tags = [page_cache.SITE, page_cache.article_tag(slug)]
         # And the script prefix: the links start with it, and gunicorn lets a request set it (SCRIPT_NAME header).
-        raw = "|".join([page_cache.build(), get_script_prefix(), slug, *page_cache.current_versions(tags)])
-        self.key = "around:" + hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
+        self.key = page_cache.versioned_key("around", [page_cache.build(), get_script_prefix(), slug], tags)
         self.found = cache.get(self.key)
 
     def aids(self, article: Article, load_tags: Callable[[], list]) -> dict:

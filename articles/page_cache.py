@@ -89,9 +89,12 @@ def forget(tags, *, settings_changed: bool = False) -> None:
     page_store().set_versions({tag: _new_version(tag, settings_changed) for tag in set(tags)})
 
 
-def current_versions(tags: list[str]) -> tuple:
-    """The tags' current tokens (new ones where missing or ended), as the page cache compares them."""
-    return _summary(page_store().versions(tags))[0]
+def versioned_key(kind: str, parts: list[str], tags: list[str]) -> str:
+    """A default-cache key for something derived from what the tags' versions cover (articles/around.py,
+    articles/pagination.py): `parts` say which thing, the tags' current tokens (new ones where missing or ended)
+    make any change that forgets a tag a new key."""
+    raw = "|".join([*parts, *_summary(page_store().versions(tags))[0]])
+    return f"{kind}:{hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()}"
 
 
 def clear() -> None:
@@ -462,8 +465,9 @@ class PageCacheMiddleware:
         self.enabled = settings.PAGE_CACHE_ENABLED
 
     def __call__(self, request):
-        found = request.META.pop(_LOOKED_UP, _NOT_LOOKED_UP)
-        lookup = (self.look_up(request) if self.enabled else None) if found is _NOT_LOOKED_UP else found
+        lookup = request.META.pop(_LOOKED_UP, _NOT_LOOKED_UP)  # the WSGI front's, if it looked
+        if lookup is _NOT_LOOKED_UP:
+            lookup = self.look_up(request) if self.enabled else None
         if lookup is None:
             response = self.get_response(request)
             if self.is_personal_view_of_public_page(request):
@@ -584,7 +588,7 @@ class StoredPagesApp:
             try:
                 request = WSGIRequest(environ.copy())  # it rewrites PATH_INFO, which Django's must read as sent
                 lookup = PageCacheMiddleware.look_up(request)
-            except Exception:  # a bad Host, say: Django's handler answers it as it should (400, a logged 500)
+            except Exception:  # whatever it is, Django's handler meets it again and answers it (a logged 500)
                 lookup = _NOT_LOOKED_UP
             if isinstance(lookup, Lookup) and lookup.entry is not None:
                 response = PageCacheMiddleware.stored_response(request, lookup)

@@ -1,8 +1,6 @@
 """Deep pages of the public lists at the cost of the first: a page's ids first, then only its rows. Public counts
 kept per version of the site."""
 
-import hashlib
-
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -16,8 +14,7 @@ def public_count(name: str, queryset) -> int:
     cache's `site`, which every change to what is public forgets, and which ends by itself at the next scheduled
     publication (articles/page_invalidation.py): counting 80,000 public articles took 7-22 ms a list page.
     `name` says what is counted (the same name, the same rows)."""
-    raw = "|".join([name, *page_cache.current_versions([page_cache.SITE])])
-    key = "count:" + hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
+    key = page_cache.versioned_key("count", [name], [page_cache.SITE])
     count = cache.get(key)
     if count is None:
         count = queryset.count()
