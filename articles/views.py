@@ -1,3 +1,4 @@
+from django.db import connection
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,7 +8,7 @@ from django.views.generic import DetailView, ListView
 
 from . import around, reading, search, seo, share
 from .models import Article, Tag, Topic
-from .pagination import IdsFirstPaginator
+from .pagination import IdsFirstPaginator, public_count
 
 PAGE_SIZE = 10
 
@@ -36,6 +37,8 @@ class ArticleListView(PublicArticlesMixin, ListView):
         """The list as a query to count or read deep into (articles/pagination.py)."""
         return queryset
 
+    sparse = False  # a thin share of the index it is read in (articles/pagination.py)
+
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         return super().get_paginator(
             queryset,
@@ -43,6 +46,7 @@ class ArticleListView(PublicArticlesMixin, ListView):
             orphans,
             allow_empty_first_page,
             count_name=self.count_name(),
+            sparse=self.sparse,
             whole=self.whole_list(queryset),
             **kwargs,
         )
@@ -76,7 +80,11 @@ class TermArticleListView(ArticleListView):
     heading_format: str
 
     def get_queryset(self):
-        self.term = get_object_or_404(self.term_model.objects.public(), slug=self.kwargs["slug"])
+        self.term = get_object_or_404(self.term_model, slug=self.kwargs["slug"])
+        # TermQuerySet.public()'s question (has it a public article?) answered by the list's own stored count,
+        # which the paginator reads next: its EXISTS cost 2 ms of a PostgreSQL tag page at 100,000 articles.
+        if not public_count(self.count_name(), self.whole_list(None)):
+            raise Http404(f"No public articles of {self.term_model._meta.verbose_name} {self.term.slug}.")
         return self.public_articles().of_term(self.term)
 
     def count_name(self) -> str:
@@ -110,6 +118,12 @@ class TagArticleListView(TermArticleListView):
     template_name = "articles/tag_detail.html"
     term_model = Tag
     heading_format = "Articles tagged {name}"
+
+    @property
+    def sparse(self) -> bool:
+        # Read in the whole list's index, unlike a topic's (article_topic_listed_idx). PostgreSQL fetches each
+        # article's row before testing its tag; SQLite tests the index entry first, and a second query costs more.
+        return connection.vendor == "postgresql"
 
 
 class TopicListView(ListView):

@@ -2,6 +2,7 @@
 of articles, indexes the key queries can use, and the cheaper paths giving the same answers as the plain ones."""
 
 from datetime import UTC, datetime, timedelta
+from xml.etree import ElementTree
 
 import pytest
 from django.db import connection
@@ -13,7 +14,7 @@ from django.utils import timezone
 from articles import seo_checklist
 from articles.models import Article, Tag, Topic
 from articles.pagination import IdsFirstPaginator
-from articles.sitemaps import ArticleSitemap
+from articles.sitemaps import ArticleSitemap, PublicSitemap
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:articles_article_changelist")
@@ -99,6 +100,43 @@ def test_a_deep_list_page_found_by_ids_first_shows_the_same_articles_in_the_same
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).context["articles"] == expected
     assert len(captured) == queries - 1  # the count stored
+
+
+@pytest.mark.parametrize("direct_offset", [0, 200])  # each page by its ids first; each page's rows directly
+@pytest.mark.parametrize("path", ["/", "/tags/calm/", "/topics/care/"])
+def test_every_page_of_a_list_read_from_either_end_shows_its_own_articles_in_order(
+    make_article, monkeypatch, settings, path, direct_offset
+):
+    """Pages past the middle are read backwards from the list's end (articles/pagination.py): the pages together
+    are the whole list once, in order, ties in time broken by id as on the first page."""
+    settings.PAGE_CACHE_ENABLED = False
+    monkeypatch.setattr(IdsFirstPaginator, "direct_offset", direct_offset)
+    add_articles(make_article, 23)
+    same_time = timezone.now() - timedelta(days=3)
+    for n in range(4):
+        make_article(
+            title=f"Same minute {n}", topic=Topic.objects.get(), tags=[Tag.objects.get()], published_at=same_time
+        )
+    make_article(title="Draft", status=Article.Status.DRAFT, topic=Topic.objects.get(), tags=[Tag.objects.get()])
+    expected = list(Article.objects.published().newest_first())
+    client = Client()
+    pages = [client.get(path, {"page": number}).context["articles"] for number in (1, 2, 3)]
+    assert [len(page) for page in pages] == [10, 10, 7]
+    assert [article for page in pages for article in page] == expected
+    assert client.get(path, {"page": 4}).status_code == 404
+
+
+def test_every_sitemap_file_read_from_either_end_lists_its_own_addresses_in_order(client, make_article, monkeypatch):
+    monkeypatch.setattr(PublicSitemap, "limit", 3)
+    same_time = timezone.now() - timedelta(days=3)
+    for n in range(8):
+        make_article(title=f"Listed {n}", published_at=same_time if n % 2 else same_time - timedelta(hours=n))
+    expected = [f"http://testserver{a.get_absolute_url()}" for a in Article.objects.published().newest_first()]
+    listed = []
+    for number in (1, 2, 3):
+        root = ElementTree.fromstring(client.get("/sitemap-articles.xml", {"p": number}).content)
+        listed += [loc.text for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert listed == expected
 
 
 # -- the plans: each key query can be answered from its index (the 100,000-article plans: bench/serve_bench.py)
