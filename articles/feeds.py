@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
 from . import seo
 from .models import Article, Tag, Topic
+from .pagination import public_term_or_404
 
 FEED_LENGTH = 20
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
@@ -141,7 +141,7 @@ class TermFeed(LatestArticlesFeed):
     title_format: str
 
     def get_object(self, request, slug):
-        return FeedSource(request, get_object_or_404(self.term_model.objects.public(), slug=slug))
+        return FeedSource(request, public_term_or_404(self.term_model, slug))
 
     def articles(self, source: FeedSource):
         return super().articles(source).of_term(source.term)

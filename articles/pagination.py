@@ -5,9 +5,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 
 from . import page_cache
+from .models import Article
 
 
 def public_count(name: str, queryset) -> int:
@@ -21,6 +24,20 @@ def public_count(name: str, queryset) -> int:
         count = queryset.count()
         cache.set(key, count, settings.PAGE_CACHE_SECONDS)
     return count
+
+
+def term_count_name(term) -> str:
+    """The stored count's name for a topic's or tag's public articles (its page's paginator counts the same)."""
+    return f"articles of {term._meta.model_name} {term.pk}"
+
+
+def public_term_or_404(term_model, slug: str):
+    """The topic or tag at `slug` if it has a public article (TermQuerySet.public()'s rule), else 404: answered by
+    the stored count its page and feed read anyway, where the EXISTS cost 2 ms of a PostgreSQL tag page."""
+    term = get_object_or_404(term_model, slug=slug)
+    if not public_count(term_count_name(term), Article.objects.published().of_term(term, from_the_top=False)):
+        raise Http404(f"No public articles of {term_model._meta.verbose_name} {term.slug}.")
+    return term
 
 
 class IdsFirstPaginator(Paginator):

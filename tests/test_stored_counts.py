@@ -101,6 +101,24 @@ def test_the_page_counts_follow_bulk_updates_and_tag_and_topic_changes(reader, f
     assert counts(reader) == [1, 1, 1]
 
 
+def test_a_term_page_and_feed_answer_404_from_its_stored_count_as_its_last_public_article_comes_and_goes(
+    reader, make_article
+):
+    """A topic or tag is named to the public only while it has a public article (TermQuerySet.public()); its page
+    and feed decide it from the stored count (pagination.public_term_or_404), which must follow every change."""
+    only = make_article(
+        title="Only one", topic=Topic.objects.create(name="Rare"), tags=[Tag.objects.create(name="Odd")]
+    )
+    addresses = ["/topics/rare/", "/topics/rare/feed/", "/tags/odd/", "/tags/odd/feed/"]
+    assert [reader.get(url).status_code for url in addresses] == [200] * 4
+    Article.objects.filter(pk=only.pk).update(status=Article.Status.DRAFT)
+    assert [reader.get(url).status_code for url in addresses] == [404] * 4
+    Article.objects.filter(pk=only.pk).update(status=Article.Status.PUBLISHED)
+    assert [reader.get(url).status_code for url in addresses] == [200] * 4
+    trash.move_to_trash([Article.objects.get(pk=only.pk)], user=None)
+    assert [reader.get(url).status_code for url in addresses] == [404] * 4
+
+
 def test_the_page_counts_follow_an_import(reader, full_page, run_import, write):
     assert counts(reader) == [1, 1, 1]
     run_import(write("page.txt", "A title\n\nA title\n\nThe first paragraph of the body.\n\ncalm\n\nAbout care\n"))
