@@ -21,6 +21,8 @@ from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
+from . import page_cache
+
 MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite3"
 PG_FILE = "database.pgdump"
@@ -74,7 +76,10 @@ def _pg_tool(name: str) -> str:
 
 
 def _storage_files(directory: str = ""):
-    folders, files = default_storage.listdir(directory)
+    try:
+        folders, files = default_storage.listdir(directory)
+    except FileNotFoundError:  # a site without uploads yet may have no media folder at all
+        return
     for name in sorted(files):
         yield f"{directory}/{name}" if directory else name
     for folder in sorted(folders):
@@ -202,4 +207,6 @@ def restore(source: Path, *, using: str = DEFAULT_DB_ALIAS) -> Summary:
         if check.hexdigest() != digest:
             raise BackupError(f"Media file {name} does not match its checksum after restoring it.")
         media_bytes += path.stat().st_size
+    # Replacing the database sends no signal: pages and counts stored from the empty site must go, everywhere.
+    page_cache.clear()
     return Summary(manifest["database"]["file"], len(manifest["media"]), media_bytes)

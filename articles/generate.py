@@ -13,7 +13,7 @@ from itertools import batched
 from django.db import connection, transaction
 from django.utils import timezone
 
-from . import search
+from . import page_invalidation, search
 from .models import Article, Tag, Topic
 
 _WORD_TEXT = (
@@ -93,6 +93,8 @@ def generate(count: int, *, seed: int = 1, stdout=None) -> int:
                 for article in created
                 for tag in rng.sample(tags, rng.randint(1, 4))
             )
+            # bulk_create sends no signals: forget every list (and their stored counts) as an import does.
+            page_invalidation.invalidate(lists=True)
         made += len(created)
         if stdout:
             stdout.write(f"{made:,} of {count:,}")

@@ -92,3 +92,16 @@ def test_backup_refuses_a_folder_that_is_not_empty(tmp_path):
 def test_restore_names_a_folder_without_a_manifest(tmp_path):
     with pytest.raises(CommandError, match=r"manifest\.json is missing"):
         call_command("restore", str(tmp_path), stdout=StringIO())
+
+
+def test_a_restored_site_is_shown_at_once_not_the_empty_pages_stored_before(tmp_path, make_article, client):
+    article = make_article(title="Finding a therapist")
+    call_command("backup", str(tmp_path / "b"), stdout=StringIO())
+    call_command("flush", interactive=False)
+    empty_home = client.get("/")
+    assert "Finding a therapist" not in empty_home.content.decode() and client.get("/")["X-Page-Cache"] == "hit"
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+    call_command("restore", str(tmp_path / "b"), stdout=StringIO())
+    assert "Finding a therapist" in client.get("/").content.decode()
+    assert client.get(article.get_absolute_url()).status_code == 200
