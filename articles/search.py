@@ -108,6 +108,7 @@ def index_articles(ids) -> None:
 
 def rebuild() -> int:
     """Index every article again; returns how many there are."""
+    from . import page_invalidation
     from .models import Article, SearchEntry
 
     ids = list(Article.objects.values_list("pk", flat=True).order_by("pk"))
@@ -117,6 +118,7 @@ def rebuild() -> int:
         if connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
+        page_invalidation.invalidate(lists=True)  # stored search pages may have read the index being repaired
     return len(ids)
 
 

@@ -305,3 +305,12 @@ def test_publishing_with_the_admin_action_makes_a_draft_findable(admin_client, t
     assert sorted(found("zebrafinch")) == sorted([three_states.public.title, three_states.draft.title])
     admin_client.post("/admin/articles/article/", {"action": "unpublish", "_selected_action": [three_states.draft.pk]})
     assert found("zebrafinch") == [three_states.public.title]
+
+
+def test_a_search_page_stored_while_the_index_was_incomplete_is_fresh_after_a_rebuild(make_article, client):
+    make_article(title="Rebuilt later", body="Restored words.")
+    SearchEntry.objects.all().delete()  # an index left incomplete (a restore, an interrupted upgrade)
+    assert "Rebuilt later" not in client.get("/search/?q=restored").content.decode()
+    assert client.get("/search/?q=restored")["X-Page-Cache"] == "hit"
+    call_command("rebuild_search_index", stdout=StringIO())
+    assert "Rebuilt later" in client.get("/search/?q=restored").content.decode()
