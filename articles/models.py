@@ -11,13 +11,13 @@ from django.db import connections, models
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from images.references import references_in
 
+from .addresses import address
 from .markdown import render_markdown
 from .text import (
     WEB_SCHEMES,
@@ -111,7 +111,7 @@ class Term(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse(self.url_name, kwargs={"slug": self.slug})
+        return address(self.url_name, self.slug)
 
     def clean(self):
         self.normalise()
@@ -386,7 +386,7 @@ class Article(models.Model):
         self._loaded_text = self._reader_text()
 
     def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return address("articles:detail", self.slug)
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
