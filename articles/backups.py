@@ -21,7 +21,7 @@ from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
-from . import page_cache
+from . import page_invalidation
 
 MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite3"
@@ -207,6 +207,7 @@ def restore(source: Path, *, using: str = DEFAULT_DB_ALIAS) -> Summary:
         if check.hexdigest() != digest:
             raise BackupError(f"Media file {name} does not match its checksum after restoring it.")
         media_bytes += path.stat().st_size
-    # Replacing the database sends no signal: pages and counts stored from the empty site must go, everywhere.
-    page_cache.clear()
+    # Replacing the database sends no signal: pages and counts stored from the empty site must go, everywhere
+    # (forgetting the site's version, which every stored page and count holds; not a flush of a shared Redis).
+    page_invalidation.invalidate(site=True)
     return Summary(manifest["database"]["file"], len(manifest["media"]), media_bytes)
