@@ -441,6 +441,40 @@ def _encoding(accept_encoding: str) -> str:
 _CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
 
 
+# Added to shared links by newsletters, social sites and ad networks. No view reads them, so a page reached
+# through one is the same page: it shares the page's stored copy instead of being drawn and stored once per
+# click (a Facebook link's fbclid differs for every reader).
+TRACKING_PARAMETERS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "gbraid",
+        "wbraid",
+        "dclid",
+        "msclkid",
+        "twclid",
+        "igshid",
+        "yclid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+    }
+)
+
+
+def _without_tracking(full_path: str) -> str:
+    path, _, query = full_path.partition("?")
+    if not query:
+        return full_path
+    kept = [
+        pair
+        for pair in query.split("&")
+        if not ((name := pair.partition("=")[0]) in TRACKING_PARAMETERS or name.startswith("utm_"))
+    ]
+    return f"{path}?{'&'.join(kept)}" if kept else path
+
+
 @dataclass
 class Lookup:
     """What the page cache found for one request: the stored page, or what storing the view's page needs."""
@@ -542,7 +576,7 @@ class PageCacheMiddleware:
         # One copy per encoding the compression middleware (inside this one) would choose.
         encoding = _encoding(request.META.get("HTTP_ACCEPT_ENCODING", ""))
         scheme = "https" if request.is_secure() else "http"
-        raw = f"{build()}|{scheme}|{request.get_host()}|{request.get_full_path()}|{encoding}"
+        raw = f"{build()}|{scheme}|{request.get_host()}|{_without_tracking(request.get_full_path())}|{encoding}"
         return "p2:" + hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
 
     def store_response(self, request, key, versions, response) -> Entry | None:

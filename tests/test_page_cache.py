@@ -496,3 +496,20 @@ def test_links_drawn_under_another_script_prefix_never_reach_the_plain_address(m
     assert b'href="/foo/articles/older-neighbour/"' in prefixed
     _, _, plain = wsgi_get("/articles/prefixed/")
     assert b'href="/articles/older-neighbour/"' in plain and b"/foo/" not in plain
+
+
+def test_a_link_with_tracking_parameters_gets_the_page_s_stored_copy(client, make_article, django_assert_num_queries):
+    make_article(title="Shared widely")
+    assert fetch(client, "/articles/shared-widely/")[0]["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        tracked, html = fetch(client, "/articles/shared-widely/?utm_source=newsletter&utm_medium=email&fbclid=IwAR0x")
+    assert tracked["X-Page-Cache"] == "hit" and "Shared widely" in html
+
+
+def test_parameters_a_page_reads_keep_their_own_copies_beside_tracking_ones(client, make_article):
+    make_article(title="Sleep and mood")
+    assert fetch(client, "/search/?q=sleep")[0]["X-Page-Cache"] == "miss"
+    assert fetch(client, "/search/?utm_campaign=spring&q=sleep&gclid=x")[0]["X-Page-Cache"] == "hit"
+    other, html = fetch(client, "/search/?q=mood&utm_campaign=spring")
+    assert other["X-Page-Cache"] == "miss" and "Sleep and mood" in html
+    assert fetch(client, "/search/?q=sleep&ref=x")[0]["X-Page-Cache"] == "miss"  # unknown: not assumed unread
