@@ -52,20 +52,23 @@ logger = logging.getLogger(__name__)
 CACHE_ALIAS = "pages"
 SITE = "site"
 # Public pages, by URL name; everything else (admin, previews, media, editor endpoints) passes through.
+# Each public view the page cache keeps, with the query parameters it reads. A request with any other
+# parameter (tracking ones aside) is neither served from nor stored in the cache: each of its values would be
+# one more stored copy of the same page, and a crawler or a script appending `?x=<random>` would fill the store.
 CACHED_VIEWS = {
-    "articles:list",
-    "articles:detail",
-    "articles:search",
-    "articles:topics",
-    "articles:topic",
-    "articles:tag",
-    "articles:feed",
-    "articles:feed-atom",
-    "articles:topic-feed",
-    "articles:tag-feed",
-    "robots",
-    "sitemap",
-    "sitemap-section",
+    "articles:list": {"page"},
+    "articles:detail": set(),
+    "articles:search": {"q", "page"},
+    "articles:topics": set(),
+    "articles:topic": {"page"},
+    "articles:tag": {"page"},
+    "articles:feed": set(),
+    "articles:feed-atom": set(),
+    "articles:topic-feed": set(),
+    "articles:tag-feed": set(),
+    "robots": set(),
+    "sitemap": {"p"},
+    "sitemap-section": {"p"},
 }
 _PERSONAL = {"private", "no-store", "no-cache"}
 _NOT_REPLAYED = {"content-length", "set-cookie", "cache-control", "x-page-cache"}
@@ -467,12 +470,12 @@ def _without_tracking(full_path: str) -> str:
     path, _, query = full_path.partition("?")
     if not query:
         return full_path
-    kept = [
-        pair
-        for pair in query.split("&")
-        if not ((name := pair.partition("=")[0]) in TRACKING_PARAMETERS or name.startswith("utm_"))
-    ]
+    kept = [pair for pair in query.split("&") if not _is_tracking(pair.partition("=")[0])]
     return f"{path}?{'&'.join(kept)}" if kept else path
+
+
+def _is_tracking(name: str) -> bool:
+    return name in TRACKING_PARAMETERS or name.startswith("utm_")
 
 
 @dataclass
@@ -567,6 +570,8 @@ class PageCacheMiddleware:
         if route is None:
             return None
         view_name, kwargs = route
+        if not all(name in CACHED_VIEWS[view_name] or _is_tracking(name) for name in request.GET):
+            return None
         if view_name == "articles:detail":
             return [SITE, article_tag(kwargs["slug"])]
         return [SITE]

@@ -512,4 +512,14 @@ def test_parameters_a_page_reads_keep_their_own_copies_beside_tracking_ones(clie
     assert fetch(client, "/search/?utm_campaign=spring&q=sleep&gclid=x")[0]["X-Page-Cache"] == "hit"
     other, html = fetch(client, "/search/?q=mood&utm_campaign=spring")
     assert other["X-Page-Cache"] == "miss" and "Sleep and mood" in html
-    assert fetch(client, "/search/?q=sleep&ref=x")[0]["X-Page-Cache"] == "miss"  # unknown: not assumed unread
+
+
+def test_a_parameter_no_view_reads_is_neither_served_from_nor_stored_in_the_page_cache(client, make_article):
+    make_article(title="Sleep and mood")
+    assert fetch(client, "/articles/sleep-and-mood/")[0]["X-Page-Cache"] == "miss"
+    for _ in range(2):  # a copy per value would let `?x=<random>` fill the store
+        response, html = fetch(client, "/articles/sleep-and-mood/?x=1&utm_source=feed")
+        assert response.status_code == 200 and "X-Page-Cache" not in response and "Sleep and mood" in html
+    for url in ("/search/?q=sleep&ref=x", "/?page=1&replytocom=5", "/sitemap.xml?p=1&x"):
+        assert "X-Page-Cache" not in client.get(url)
+    assert client.get("/sitemap.xml?p=1")["X-Page-Cache"] == "miss" and client.get("/?page=1")["X-Page-Cache"] == "miss"
