@@ -29,6 +29,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from email.utils import formatdate
 from pathlib import Path
+from urllib.parse import unquote_plus
 
 from compression_middleware.middleware import compressor
 from django.conf import settings
@@ -470,7 +471,8 @@ def _without_tracking(full_path: str) -> str:
     path, _, query = full_path.partition("?")
     if not query:
         return full_path
-    kept = [pair for pair in query.split("&") if not _is_tracking(pair.partition("=")[0])]
+    # Names as Django reads them (`utm%5Fsource` is utm_source), or an encoded one would key a copy per value.
+    kept = [pair for pair in query.split("&") if not _is_tracking(unquote_plus(pair.partition("=")[0]))]
     return f"{path}?{'&'.join(kept)}" if kept else path
 
 

@@ -504,6 +504,7 @@ def test_a_link_with_tracking_parameters_gets_the_page_s_stored_copy(client, mak
     with django_assert_num_queries(0):
         tracked, html = fetch(client, "/articles/shared-widely/?utm_source=newsletter&utm_medium=email&fbclid=IwAR0x")
     assert tracked["X-Page-Cache"] == "hit" and "Shared widely" in html
+    assert client.get("/articles/shared-widely/?utm%5Fsource=a&fb%63lid=b")["X-Page-Cache"] == "hit"  # as Django reads
 
 
 def test_parameters_a_page_reads_keep_their_own_copies_beside_tracking_ones(client, make_article):
