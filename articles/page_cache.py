@@ -29,7 +29,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from email.utils import formatdate
 from pathlib import Path
-from urllib.parse import unquote_plus
+from urllib.parse import urlencode
 
 from compression_middleware.middleware import compressor
 from django.conf import settings
@@ -44,6 +44,7 @@ from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.encoding import escape_uri_path
 from redis.exceptions import RedisError
 
 from site_config.cache import FileCache
@@ -52,10 +53,10 @@ logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "pages"
 SITE = "site"
-# Public pages, by URL name; everything else (admin, previews, media, editor endpoints) passes through.
-# Each public view the page cache keeps, with the query parameters it reads. A request with any other
-# parameter (tracking ones aside) is neither served from nor stored in the cache: each of its values would be
-# one more stored copy of the same page, and a crawler or a script appending `?x=<random>` would fill the store.
+# Public pages, by URL name, with the query parameters each view reads; everything else (admin, previews, media,
+# editor endpoints) passes through. A request with any other parameter (tracking ones aside) is neither served
+# from nor stored in the cache: each of its values would be one more stored copy of the same page, and a crawler
+# or a script appending `?x=<random>` would fill the store.
 CACHED_VIEWS = {
     "articles:list": {"page"},
     "articles:detail": set(),
@@ -467,17 +468,20 @@ TRACKING_PARAMETERS = frozenset(
 )
 
 
-def _without_tracking(full_path: str) -> str:
-    path, _, query = full_path.partition("?")
-    if not query:
-        return full_path
-    # Names as Django reads them (`utm%5Fsource` is utm_source), or an encoded one would key a copy per value.
-    kept = [pair for pair in query.split("&") if not _is_tracking(unquote_plus(pair.partition("=")[0]))]
-    return f"{path}?{'&'.join(kept)}" if kept else path
+def _query_as_read(request, view_name: str) -> str | None:
+    """The query string as the view reads it, or None when it holds a parameter the view does not read.
 
-
-def _is_tracking(name: str) -> bool:
-    return name in TRACKING_PARAMETERS or name.startswith("utm_")
+    Parsed as Django parses it (request.GET): the last value of each parameter the view reads, in one order,
+    tracking parameters dropped. So `?utm%5Fsource=…&page=2`, `?page=1&page=2` and `?page=2&&` are all `page=2`,
+    one stored copy, not one per spelling."""
+    read = CACHED_VIEWS[view_name]
+    kept = {}
+    for name in request.GET:
+        if name in read:
+            kept[name] = request.GET[name]
+        elif not (name in TRACKING_PARAMETERS or name.startswith("utm_")):
+            return None
+    return urlencode(sorted(kept.items()))
 
 
 @dataclass
@@ -572,7 +576,7 @@ class PageCacheMiddleware:
         if route is None:
             return None
         view_name, kwargs = route
-        if not all(name in CACHED_VIEWS[view_name] or _is_tracking(name) for name in request.GET):
+        if _query_as_read(request, view_name) is None:
             return None
         if view_name == "articles:detail":
             return [SITE, article_tag(kwargs["slug"])]
@@ -580,10 +584,12 @@ class PageCacheMiddleware:
 
     @staticmethod
     def page_key(request) -> str:
+        """For a request tags_for() accepted (a public page whose parameters its view reads)."""
         # One copy per encoding the compression middleware (inside this one) would choose.
         encoding = _encoding(request.META.get("HTTP_ACCEPT_ENCODING", ""))
         scheme = "https" if request.is_secure() else "http"
-        raw = f"{build()}|{scheme}|{request.get_host()}|{_without_tracking(request.get_full_path())}|{encoding}"
+        query = _query_as_read(request, _route(request.path_info)[0])
+        raw = f"{build()}|{scheme}|{request.get_host()}|{escape_uri_path(request.path)}?{query}|{encoding}"
         return "p2:" + hashlib.md5(raw.encode(), usedforsecurity=False).hexdigest()
 
     def store_response(self, request, key, versions, response) -> Entry | None:

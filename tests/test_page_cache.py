@@ -507,6 +507,13 @@ def test_a_link_with_tracking_parameters_gets_the_page_s_stored_copy(client, mak
     assert client.get("/articles/shared-widely/?utm%5Fsource=a&fb%63lid=b")["X-Page-Cache"] == "hit"  # as Django reads
 
 
+def test_spellings_of_the_same_parameters_share_one_stored_copy(client, make_article):
+    make_article(title="One copy")
+    assert client.get("/search/?q=copy&page=1")["X-Page-Cache"] == "miss"
+    for same in ("/search/?page=1&q=copy", "/search/?q=copy&page=1&&", "/search/?q=other&q=copy&page=1"):
+        assert client.get(same)["X-Page-Cache"] == "hit", same  # the view reads the last value of each
+
+
 def test_parameters_a_page_reads_keep_their_own_copies_beside_tracking_ones(client, make_article):
     make_article(title="Sleep and mood")
     assert fetch(client, "/search/?q=sleep")[0]["X-Page-Cache"] == "miss"
